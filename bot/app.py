@@ -1,0 +1,399 @@
+"""The bot process: login, the sync loop, and turning events into commands.
+
+Event rules (see README, "How the bot treats events"):
+- the first sync of a new bot is history and is never acted on;
+- events from before the bot joined a room are never acted on;
+- a message older than `catch_up_seconds` (the bot was down) is skipped;
+- each event is claimed in the database before it is handled, so it is
+  handled at most once, across restarts too;
+- the sync token is saved after the batch is claimed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from aiohttp.client_exceptions import ClientError
+from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MatrixRoom,
+                 RoomMemberEvent, RoomMessageText, SyncError, SyncResponse, WhoamiResponse)
+from sqlmodel import delete, select
+
+from bot import __version__
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.context import Context
+from bot.framework import Registry, dispatch, incident_id
+from bot.i18n import Catalogue
+from bot.keys import Keyring, load_or_create_secret
+from bot.logs import fields
+from bot.sender import Sender
+from bot.services import Services
+from storage.engine import make_engine, session_factory
+from storage.migrate import migrate
+from storage.models import BotState, HandledEvent, JoinedRoom
+
+log = logging.getLogger(__name__)
+
+SYNC_TIMEOUT_MS = 30_000
+SYNC_FILTER = {
+    "presence": {"types": []},
+    "account_data": {"types": []},
+    "room": {"timeline": {"limit": 50}, "ephemeral": {"types": []}},
+}
+FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 1}, "ephemeral": {"types": []}}}
+MAX_BACKOFF_S = 60.0
+
+
+class FatalError(Exception):
+    """The bot cannot go on (bad credentials, for instance)."""
+
+
+def strip_reply_fallback(body: str) -> str:
+    """Drop the quoted "> <@user> …" lines that clients prepend to replies."""
+    lines = body.split("\n")
+    if not lines or not lines[0].startswith("> "):
+        return body
+    while lines and lines[0].startswith(">"):
+        lines.pop(0)
+    return "\n".join(lines).strip()
+
+
+def thread_root_of(event: Any) -> str | None:
+    relates = (event.source.get("content") or {}).get("m.relates_to") or {}
+    if relates.get("rel_type") == "m.thread":
+        return relates.get("event_id")
+    return None
+
+
+def command_text(body: str, prefix: str, is_dm: bool) -> str | None:
+    """The command part of a message, or None if it is not addressed to the bot."""
+    stripped = body.strip()
+    head = stripped.split(None, 1)
+    if head and head[0].lower() == prefix.lower():
+        return stripped[len(head[0]):].strip()
+    return stripped if is_dm else None
+
+
+def inviter_allowed(inviter: str, allowed: tuple[str, ...]) -> bool:
+    if not allowed:
+        return True
+    server = ":" + inviter.split(":", 1)[-1]
+    return inviter in allowed or server in allowed
+
+
+def new_client(config: Config) -> AsyncClient:
+    m = config.matrix
+    m.store_path.mkdir(parents=True, exist_ok=True)
+    client_config = AsyncClientConfig(
+        encryption_enabled=m.encryption,
+        store_sync_tokens=False,
+        max_limit_exceeded=5,
+        max_timeouts=1,  # the sync loop does its own, logged backoff
+        request_timeout=30,
+    )
+    return AsyncClient(m.homeserver, m.user_id, device_id=m.device_id,
+                       store_path=str(m.store_path), config=client_config)
+
+
+class CopBot:
+    def __init__(self, config: Config, *, clock: Clock | None = None):
+        self.config = config
+        self.clock = clock or SystemClock()
+        self.ready = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._tasks: set[asyncio.Task] = set()
+        self._room_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._joined_at: dict[str, datetime] = {}
+        self._token: str | None = None
+        self._last_prune: datetime | None = None
+        self.client: AsyncClient | None = None
+        self.engine = None
+        self.services: Services | None = None
+
+    # ----- start and stop -------------------------------------------------
+
+    async def start(self) -> None:
+        cfg = self.config
+        self.engine = make_engine(cfg.database.url)
+        applied = await migrate(self.engine)
+        if applied:
+            log.info("storage.migrated", **fields(versions=applied))
+        db = session_factory(self.engine)
+        keyring = Keyring(load_or_create_secret(cfg.bot.secret_file))
+        self.client = new_client(cfg)
+        await self._login()
+        self.services = Services(
+            config=cfg, catalogue=Catalogue.load(), db=db, keyring=keyring,
+            sender=Sender(self.client), clock=self.clock, registry=Registry.discover(),
+            user_id=cfg.matrix.user_id,
+        )
+        async with db() as session:
+            state = await session.get(BotState, "sync_token")
+            self._token = state.value if state else None
+            rows = (await session.exec(select(JoinedRoom))).all()
+            self._joined_at = {row.room_key: row.joined_at for row in rows}
+        log.info("bot.started", **fields(version=__version__, resumed=self._token is not None,
+                                          encryption=self.client.olm is not None))
+
+    async def _login(self) -> None:
+        m = self.config.matrix
+        if m.access_token:
+            self.client.restore_login(m.user_id, m.device_id, m.access_token)
+            return
+        resp = await self.client.login(m.password, device_name="copbot")
+        if not getattr(resp, "access_token", None):
+            raise FatalError(f"login failed: {getattr(resp, 'status_code', 'unknown')}")
+        log.info("bot.logged_in_with_password", **fields(device=resp.device_id))
+
+    async def run(self) -> None:
+        """Run until stop() is called. Raises FatalError on unrecoverable problems."""
+        await self.start()
+        try:
+            await self._sync_loop()
+        finally:
+            await self.close()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def close(self) -> None:
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=10)
+        if self.client is not None:
+            await self.client.close()
+        if self.engine is not None:
+            await self.engine.dispose()
+        log.info("bot.stopped")
+
+    # ----- the sync loop --------------------------------------------------
+
+    async def _sync_loop(self) -> None:
+        failures = 0
+        outage_started: datetime | None = None
+        while not self._stopping.is_set():
+            first = self._token is None
+            sync = asyncio.ensure_future(self.client.sync(
+                timeout=0 if first else SYNC_TIMEOUT_MS, since=self._token, full_state=first or None,
+                sync_filter=FIRST_SYNC_FILTER if first else SYNC_FILTER))
+            stop = asyncio.ensure_future(self._stopping.wait())
+            await asyncio.wait({sync, stop}, return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+            if not sync.done():
+                sync.cancel()
+                break
+            try:
+                resp = sync.result()
+            except (ClientError, asyncio.TimeoutError, OSError) as exc:
+                resp = exc
+            if not isinstance(resp, SyncResponse):
+                status = getattr(resp, "status_code", None) or type(resp).__name__
+                if isinstance(resp, SyncError) and status in ("M_UNKNOWN_TOKEN", "M_FORBIDDEN"):
+                    raise FatalError(f"the homeserver refused the bot's credentials ({status})")
+                failures += 1
+                if outage_started is None:
+                    outage_started = self.clock.now()
+                    log.warning("homeserver.unreachable", **fields(reason=status))
+                delay = min(MAX_BACKOFF_S, 2 ** min(failures, 6)) * (0.5 + random.random() / 2)
+                log.info("homeserver.retry", **fields(attempt=failures, wait_s=round(delay, 1)))
+                try:
+                    await asyncio.wait_for(self._stopping.wait(), timeout=delay)
+                except asyncio.TimeoutError:
+                    pass
+                continue
+            if outage_started is not None:
+                down = (self.clock.now() - outage_started).total_seconds()
+                log.info("homeserver.recovered", **fields(after_s=round(down, 1), attempts=failures))
+                outage_started, failures = None, 0
+            await self._housekeeping()
+            await self._process(resp, first)
+            self.ready.set()
+
+    async def _housekeeping(self) -> None:
+        """What nio's sync_forever does between syncs: to-device messages and E2EE keys."""
+        c = self.client
+        try:
+            await c.send_to_device_messages()
+            if c.should_upload_keys:
+                await c.keys_upload()
+            if c.should_query_keys:
+                await c.keys_query()
+            if c.should_claim_keys:
+                await c.keys_claim(c.get_users_for_key_claiming())
+        except (ClientError, asyncio.TimeoutError, OSError) as exc:
+            log.warning("e2ee.housekeeping_failed", **fields(reason=type(exc).__name__))
+
+    # ----- turning a sync into work --------------------------------------
+
+    async def _process(self, resp: SyncResponse, first: bool) -> None:
+        for room_id, info in resp.rooms.invite.items():
+            await self._on_invite(room_id, info)
+        now = self.clock.now()
+        if first:  # history: remember the rooms, act on nothing
+            for room_id in resp.rooms.join:
+                await self._mark_joined(room_id, now)
+            await self._save_token(resp.next_batch)
+            return
+        jobs: list[tuple[str, RoomMessageText]] = []
+        stale = history = 0
+        limit = timedelta(seconds=self.config.bot.catch_up_seconds)
+        for room_id, info in resp.rooms.join.items():
+            joined_at = self._joined_at.get(self._room_key(room_id))
+            if joined_at is None:  # unknown room (e.g. a lost database): treat as joined now
+                joined_at = now
+                await self._mark_joined(room_id, now)
+            for event in info.timeline.events:
+                if self._is_own_join(event):
+                    joined_at = _ts(event)
+                    await self._mark_joined(room_id, joined_at)
+                    continue
+                if not isinstance(event, RoomMessageText) or not self._from_a_person(event.sender):
+                    continue
+                sent = _ts(event)
+                if sent < joined_at:
+                    history += 1
+                elif now - sent > limit:
+                    stale += 1
+                else:
+                    jobs.append((room_id, event))
+        if stale or history:
+            log.info("sync.skipped", **fields(too_old=stale, before_join=history))
+        claimed = await self._claim([event.event_id for _, event in jobs])
+        await self._save_token(resp.next_batch)
+        for room_id, event in jobs:
+            if event.event_id in claimed:
+                task = asyncio.create_task(self._handle(room_id, event))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+        await self._prune(now)
+
+    def _is_own_join(self, event: Any) -> bool:
+        return (isinstance(event, RoomMemberEvent) and event.state_key == self.config.matrix.user_id
+                and event.membership == "join" and event.prev_membership != "join")
+
+    def _from_a_person(self, sender: str) -> bool:
+        return sender != self.config.matrix.user_id and sender not in self.config.matrix.ignored_users
+
+    async def _on_invite(self, room_id: str, info: Any) -> None:
+        me = self.config.matrix.user_id
+        inviter = next((e.sender for e in info.invite_state
+                        if isinstance(e, InviteMemberEvent) and e.state_key == me
+                        and e.membership == "invite"), None)
+        if inviter is None:
+            return
+        if not inviter_allowed(inviter, self.config.matrix.allowed_inviters):
+            log.info("invite.declined", **fields(reason="inviter not in allowed_inviters"))
+            await self.client.room_leave(room_id)
+            return
+        resp = await self.client.join(room_id)
+        if isinstance(resp, JoinError):
+            log.warning("invite.join_failed", **fields(status=resp.status_code))
+            return
+        await self._mark_joined(room_id, self.clock.now())
+        log.info("invite.joined", **fields(room=self._room_key(room_id)[:8]))
+
+    # ----- handling one message ------------------------------------------
+
+    def is_dm(self, room: MatrixRoom | None) -> bool:
+        return room is not None and room.member_count <= 2
+
+    def language_for(self, room_id: str) -> str:
+        return self.config.bot.language
+
+    async def _handle(self, room_id: str, event: RoomMessageText) -> None:
+        async with self._room_locks[room_id]:  # one room's messages in order
+            try:
+                room = self.client.rooms.get(room_id)
+                is_dm = self.is_dm(room)
+                text = command_text(strip_reply_fallback(event.body),
+                                    self.config.bot.command_prefix, is_dm)
+                if text is None:
+                    return
+                ctx = Context(services=self.services, room_id=room_id, sender=event.sender,
+                              event_id=event.event_id, is_dm=is_dm,
+                              thread_root=thread_root_of(event), lang=self.language_for(room_id))
+                await dispatch(self.services.registry, ctx, text)
+            except Exception as exc:  # a failed answer must be visible in the log, never lost quietly
+                log.error("event.handling_failed", exc_info=exc, **fields(incident=incident_id()))
+
+    # ----- bookkeeping in the database -------------------------------------
+
+    def _room_key(self, room_id: str) -> str:
+        return self.services.keyring.key("room", room_id)
+
+    async def _mark_joined(self, room_id: str, at: datetime) -> None:
+        key = self._room_key(room_id)
+        self._joined_at[key] = at
+        async with self.services.db() as session:
+            row = await session.get(JoinedRoom, key)
+            if row is None:
+                session.add(JoinedRoom(room_key=key, joined_at=at))
+            else:
+                row.joined_at = at
+            await session.commit()
+
+    async def _claim(self, event_ids: list[str]) -> set[str]:
+        """Record events as handled; return those not handled before."""
+        if not event_ids:
+            return set()
+        keys = {self.services.keyring.key("event", e): e for e in event_ids}
+        async with self.services.db() as session:
+            seen = set((await session.exec(
+                select(HandledEvent.event_key).where(HandledEvent.event_key.in_(list(keys)))
+            )).all())
+            now = self.clock.now()
+            for key in keys.keys() - seen:
+                session.add(HandledEvent(event_key=key, handled_at=now))
+            await session.commit()
+        return {e for k, e in keys.items() if k not in seen}
+
+    async def _save_token(self, token: str) -> None:
+        self._token = token
+        async with self.services.db() as session:
+            row = await session.get(BotState, "sync_token")
+            if row is None:
+                session.add(BotState(key="sync_token", value=token))
+            else:
+                row.value = token
+            await session.commit()
+
+    async def _prune(self, now: datetime) -> None:
+        """Forget handled events too old to come back through catch-up."""
+        if self._last_prune and now - self._last_prune < timedelta(hours=1):
+            return
+        self._last_prune = now
+        horizon = now - max(timedelta(days=1), 2 * timedelta(seconds=self.config.bot.catch_up_seconds))
+        async with self.services.db() as session:
+            await session.exec(delete(HandledEvent).where(HandledEvent.handled_at < horizon))
+            await session.commit()
+
+
+def _ts(event: Any) -> datetime:
+    return datetime.fromtimestamp(event.server_timestamp / 1000, timezone.utc)
+
+
+async def check_login(config: Config) -> str:
+    """Log in (or check the token) and return the user id the homeserver sees."""
+    client = new_client(config)
+    try:
+        m = config.matrix
+        if m.access_token:
+            client.restore_login(m.user_id, m.device_id, m.access_token)
+        else:
+            resp = await client.login(m.password, device_name="copbot")
+            if not getattr(resp, "access_token", None):
+                raise FatalError(f"login failed: {getattr(resp, 'message', resp)}")
+        who = await client.whoami()
+        if not isinstance(who, WhoamiResponse):
+            raise FatalError(f"the homeserver refused the credentials: {getattr(who, 'message', who)}")
+        if who.user_id != m.user_id:
+            raise FatalError(f"the token belongs to {who.user_id}, not [matrix].user_id {m.user_id}")
+        return who.user_id
+    except (ClientError, asyncio.TimeoutError, OSError) as exc:
+        raise FatalError(f"cannot reach the homeserver at {config.matrix.homeserver}: {type(exc).__name__}") from None
+    finally:
+        await client.close()

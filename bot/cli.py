@@ -1,0 +1,127 @@
+"""The `copbot` command line: run, check-config, login."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot import __version__, logs
+from bot.config import ConfigError, load
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.app import CopBot, FatalError
+
+    config = load(args.config)
+    logs.setup(config.logging.level, config.logging.format)
+
+    async def main() -> None:
+        bot = CopBot(config)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, bot.stop)
+        await bot.run()
+
+    try:
+        asyncio.run(main())
+    except FatalError as exc:
+        logging.getLogger("copbot").error("bot.fatal", **logs.fields(reason=str(exc)))
+        return 1
+    return 0
+
+
+def _check_config(args: argparse.Namespace) -> int:
+    from bot.app import FatalError, check_login
+
+    config = load(args.config)
+    print(f"{args.config}: the configuration is valid.")
+    if args.offline:
+        return 0
+    try:
+        user = asyncio.run(check_login(config))
+    except FatalError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Logged in to {config.matrix.homeserver} as {user}.")
+    return 0
+
+
+def _login(args: argparse.Namespace) -> int:
+    from nio import AsyncClient, LoginResponse
+
+    password = os.environ.get("COPBOT_PASSWORD") or getpass.getpass(f"Password for {args.user}: ")
+
+    async def login() -> LoginResponse | object:
+        client = AsyncClient(args.homeserver.rstrip("/"), args.user, device_id=args.device_id)
+        try:
+            return await client.login(password, device_name="copbot")
+        finally:
+            await client.close()
+
+    try:
+        resp = asyncio.run(login())
+    except Exception as exc:  # network errors: say which, without a traceback
+        print(f"error: cannot reach {args.homeserver}: {type(exc).__name__}", file=sys.stderr)
+        return 1
+    if not isinstance(resp, LoginResponse):
+        print(f"error: login refused: {getattr(resp, 'message', resp)}", file=sys.stderr)
+        return 1
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists():
+        out.unlink()
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # owner-only from the start
+    with os.fdopen(fd, "w") as fh:
+        fh.write(
+            "# Written by `copbot login`. Keep this file private (mode 0600).\n"
+            "# Copy these keys into the [matrix] table of your config, or point\n"
+            "# COPBOT_ACCESS_TOKEN at the token.\n"
+            "[matrix]\n"
+            f'homeserver = "{args.homeserver.rstrip("/")}"\n'
+            f'user_id = "{resp.user_id}"\n'
+            f'access_token = "{resp.access_token}"\n'
+            f'device_id = "{resp.device_id}"\n'
+        )
+    print(f"Logged in as {resp.user_id} (device {resp.device_id}); credentials written to {out} (mode 0600).")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="copbot", description="A Matrix bot for communities of practice.")
+    p.add_argument("--version", action="version", version=f"copbot {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start the bot")
+    run.add_argument("--config", required=True, help="path to the TOML config")
+    run.set_defaults(func=_run)
+    check = sub.add_parser("check-config", help="validate the config and try the login")
+    check.add_argument("--config", required=True)
+    check.add_argument("--offline", action="store_true", help="validate only, do not contact the homeserver")
+    check.set_defaults(func=_check_config)
+    login = sub.add_parser("login", help="log in with a password and write an access token")
+    login.add_argument("--homeserver", required=True, help="e.g. https://matrix.example.org")
+    login.add_argument("--user", required=True, help="e.g. @copbot:example.org")
+    login.add_argument("--device-id", default="COPBOT01")
+    login.add_argument("--output", default="data/credentials.toml", help="file to write (mode 0600)")
+    login.set_defaults(func=_login)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print("error: the configuration is not valid:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

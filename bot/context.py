@@ -1,0 +1,46 @@
+"""What a command sees: who asked, where, in which language, and the bot's services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.text import Text
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+@dataclass
+class Context:
+    services: "Services"
+    room_id: str
+    sender: str
+    event_id: str
+    is_dm: bool
+    thread_root: str | None
+    lang: str
+    command: Any = None
+
+    @property
+    def prefix(self) -> str:
+        return self.services.config.bot.command_prefix
+
+    def t(self, key: str, **params: object) -> Text:
+        return self.services.catalogue.render(self.lang, key, **params)
+
+    async def send(self, text: Text, **kwargs: Any) -> list[str]:
+        """Answer in the room (and thread) the command came from."""
+        kwargs.setdefault("thread_root", self.thread_root)
+        return await self.services.sender.send(self.room_id, text, **kwargs)
+
+    async def reply(self, key: str, **params: object) -> list[str]:
+        return await self.send(self.t(key, **params))
+
+    def usage(self, cmd: Any) -> Text:
+        return self.t("help.usage_block", prefix=self.prefix,
+                      usage=self.services.catalogue.plain(self.lang, f"{cmd.key}.usage"),
+                      example=self.services.catalogue.plain(self.lang, f"{cmd.key}.example"))
+
+    async def reply_usage(self, cmd: Any, reason_key: str, **params: object) -> list[str]:
+        return await self.send(self.t(reason_key, **params) + self.usage(cmd))

@@ -1,0 +1,239 @@
+"""Declarative commands, in the style of maubot and discord.py's ext.commands.
+
+A command is one async function in a module under bot/commands/, declared
+with @command. Its typed parameters are its arguments:
+
+    @command("rsvp", checks=[room_only])
+    async def rsvp(ctx, n: int, answer: Literal["yes", "no", "maybe"]): ...
+
+A keyword-only `str` parameter takes the rest of the line, spacing kept.
+Help, usage and an example for each command come from the catalogue under
+`cmd.<name with spaces as underscores>`. The dispatcher finds the command,
+runs its checks, converts the arguments and calls it; one error handler
+turns failures into answers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+import pkgutil
+import secrets
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Literal
+
+from bot.logs import fields
+
+log = logging.getLogger(__name__)
+
+MAX_COMMAND_CHARS = 20_000
+MARK = "__copbot_command__"
+
+
+class BadArgument(Exception):
+    """The arguments don't fit; `key` names the catalogue reason, if any."""
+
+    def __init__(self, key: str = "error.bad_arguments", **params: object):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+class CheckFailure(Exception):
+    def __init__(self, key: str, **params: object):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Check:
+    """A named condition on the caller; `refusal` is the catalogue key shown when it fails."""
+
+    name: str
+    predicate: Callable[[Any], Awaitable[bool]]
+    refusal: str
+
+    async def passes(self, ctx: Any) -> bool:
+        return await self.predicate(ctx)
+
+
+class Converter:
+    """Base for argument types richer than int/str; `convert` raises BadArgument."""
+
+    def convert(self, token: str) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+@dataclass
+class Param:
+    name: str
+    kind: Any  # int, str, a Literal, or a Converter instance
+    required: bool
+    default: Any
+    rest: bool
+
+
+@dataclass
+class Command:
+    name: str
+    func: Callable[..., Awaitable[None]]
+    aliases: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
+    hidden: bool = False
+    params: list[Param] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return "cmd." + self.name.replace(" ", "_")
+
+    def parse(self, argtext: str) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        remaining = argtext.strip()
+        for param in self.params:
+            if param.rest:
+                if remaining:
+                    values[param.name] = remaining
+                elif param.required:
+                    raise BadArgument("error.missing_argument", name=param.name)
+                remaining = ""
+                continue
+            if not remaining:
+                if param.required:
+                    raise BadArgument("error.missing_argument", name=param.name)
+                values[param.name] = param.default
+                continue
+            token, _, remaining = remaining.partition(" ")
+            remaining = remaining.strip()
+            values[param.name] = _convert(param, token)
+        if remaining:
+            raise BadArgument("error.extra_arguments")
+        return values
+
+
+def _convert(param: Param, token: str) -> Any:
+    kind = param.kind
+    if isinstance(kind, Converter):
+        return kind.convert(token)
+    if typing.get_origin(kind) is Literal:
+        choices = typing.get_args(kind)
+        if token.lower() not in choices:
+            raise BadArgument("error.not_a_choice", name=param.name, choices=" | ".join(choices))
+        return token.lower()
+    if kind is int:
+        if not token.isascii() or not token.lstrip("-").isdigit() or len(token) > 9:
+            raise BadArgument("error.not_a_number", name=param.name)
+        return int(token)
+    return token
+
+
+def _params(func: Callable) -> list[Param]:
+    hints = typing.get_type_hints(func, include_extras=True)
+    out = []
+    for p in list(inspect.signature(func).parameters.values())[1:]:  # skip ctx
+        kind = hints.get(p.name, str)
+        if isinstance(p.default, Converter):  # `arg=SomeConverter()` style
+            kind, default, required = p.default, None, True
+        else:
+            default, required = p.default, p.default is inspect.Parameter.empty
+        rest = p.kind is inspect.Parameter.KEYWORD_ONLY
+        if rest and kind is not str:
+            raise TypeError(f"{func.__name__}: only a str can take the rest of the line")
+        out.append(Param(p.name, kind, required, None if required else default, rest))
+    return out
+
+
+def command(name: str, *, aliases: tuple[str, ...] = (), checks: list[Check] | None = None,
+            hidden: bool = False) -> Callable:
+    """Declare a command. Nothing is registered globally: the registry finds marked functions."""
+
+    def mark(func: Callable) -> Callable:
+        setattr(func, MARK, Command(name, func, tuple(aliases), tuple(checks or ()), hidden))
+        return func
+
+    return mark
+
+
+class Registry:
+    def __init__(self, commands: list[Command]):
+        self.commands = commands
+        self._by_name: dict[tuple[str, ...], Command] = {}
+        for cmd in commands:
+            cmd.params = _params(cmd.func)
+            for label in (cmd.name, *cmd.aliases):
+                words = tuple(label.split())
+                if words in self._by_name:
+                    raise ValueError(f"command name {label!r} declared twice")
+                self._by_name[words] = cmd
+        self._longest = max((len(k) for k in self._by_name), default=1)
+
+    @classmethod
+    def discover(cls, package: str = "bot.commands") -> "Registry":
+        found = []
+        pkg = importlib.import_module(package)
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+            module = importlib.import_module(f"{package}.{info.name}")
+            for _, obj in inspect.getmembers(module, inspect.iscoroutinefunction):
+                spec = getattr(obj, MARK, None)
+                if spec is not None and obj.__module__ == module.__name__:
+                    found.append(spec)
+        return cls(found)
+
+    def find(self, text: str) -> tuple[Command | None, str]:
+        """The command named by the first words of `text`, and the rest of the text."""
+        words = text.split()
+        for n in range(min(self._longest, len(words)), 0, -1):
+            cmd = self._by_name.get(tuple(w.lower() for w in words[:n]))
+            if cmd is not None:
+                rest = text.strip()
+                for _ in range(n):
+                    rest = rest[len(rest.split(None, 1)[0]):].lstrip()
+                return cmd, rest
+        return None, text
+
+    def get(self, name: str) -> Command | None:
+        return self._by_name.get(tuple(name.lower().split()))
+
+    async def allowed(self, ctx: Any) -> list[Command]:
+        out = []
+        for cmd in self.commands:
+            if not cmd.hidden and all([await c.passes(ctx) for c in cmd.checks]):
+                out.append(cmd)
+        return out
+
+
+def incident_id() -> str:
+    return secrets.token_hex(4)
+
+
+async def dispatch(registry: Registry, ctx: Any, text: str) -> None:
+    """Run one command line; every failure becomes an answer, never an exception."""
+    if len(text) > MAX_COMMAND_CHARS:
+        await ctx.reply("error.too_long", limit=MAX_COMMAND_CHARS)
+        return
+    if not text.strip():
+        text = "help"
+    cmd, argtext = registry.find(text)
+    if cmd is None:
+        word = text.split()[0][:40]
+        await ctx.reply("error.unknown_command", word=word, prefix=ctx.prefix)
+        return
+    ctx.command = cmd
+    try:
+        for check in cmd.checks:
+            if not await check.passes(ctx):
+                raise CheckFailure(check.refusal)
+        kwargs = cmd.parse(argtext)
+        await cmd.func(ctx, **kwargs)
+    except BadArgument as exc:
+        log.info("command.bad_argument", **fields(command=cmd.name, reason=exc.key))
+        await ctx.reply_usage(cmd, exc.key, **exc.params)
+    except CheckFailure as exc:
+        log.info("command.refused", **fields(command=cmd.name, reason=exc.key))
+        await ctx.reply(exc.key, **exc.params)
+    except Exception as exc:  # the central handler: apologise, keep the traceback in the log
+        incident = incident_id()
+        log.error("command.failed", exc_info=exc, **fields(command=cmd.name, incident=incident))
+        await ctx.reply("error.unexpected", incident=incident)

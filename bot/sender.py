@@ -1,0 +1,120 @@
+"""The one way the bot sends messages.
+
+It builds the content (plain body, sanitized HTML, thread relation,
+explicit m.mentions), splits anything that would pass Matrix's 64 KiB
+event limit, keeps one transaction id per chunk so retries cannot post
+twice, waits out 429s, and raises on any other failure instead of
+swallowing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import logging
+import uuid
+from typing import Any, Awaitable, Callable
+
+from bot.logs import fields
+from bot.text import Text
+
+log = logging.getLogger(__name__)
+
+# The whole event must stay under 65,536 bytes; leave room for the envelope
+# (sender, ids, signatures, encryption overhead).
+MAX_CONTENT_BYTES = 40_000
+
+
+class SendError(Exception):
+    def __init__(self, status: str):
+        super().__init__(f"send failed: {status}")
+        self.status = status
+
+
+def _size(content: dict[str, Any]) -> int:
+    return len(json.dumps(content, ensure_ascii=False).encode())
+
+
+def _content(plain: str, html_: str, msgtype: str, thread_root: str | None,
+             reply_to: str | None, mentions: dict[str, Any] | None) -> dict[str, Any]:
+    content: dict[str, Any] = {
+        "msgtype": msgtype,
+        "body": plain,
+        "format": "org.matrix.custom.html",
+        "formatted_body": html_,
+        # An explicit empty m.mentions means: notify nobody (MSC3952).
+        "m.mentions": mentions or {},
+    }
+    if thread_root:
+        content["m.relates_to"] = {
+            "rel_type": "m.thread",
+            "event_id": thread_root,
+            "is_falling_back": reply_to is None,
+            "m.in_reply_to": {"event_id": reply_to or thread_root},
+        }
+    elif reply_to:
+        content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
+    return content
+
+
+def _pieces(text: Text) -> list[tuple[str, str]]:
+    """Parts small enough to send; an oversized part is cut into plain chunks."""
+    out = []
+    for plain, html_ in text.parts:
+        if len(plain.encode()) + len(html_.encode()) < MAX_CONTENT_BYTES - 2_000:
+            out.append((plain, html_))
+            continue
+        step = (MAX_CONTENT_BYTES - 2_000) // 12  # worst case: 4-byte chars, escaped twice
+        for i in range(0, len(plain), step):
+            chunk = plain[i:i + step]
+            out.append((chunk, "<p>" + html.escape(chunk).replace("\n", "<br>") + "</p>"))
+    return out
+
+
+def split(text: Text) -> list[Text]:
+    """Group parts into messages that each fit in one event."""
+    messages: list[list[tuple[str, str]]] = [[]]
+    for piece in _pieces(text):
+        candidate = Text(tuple(messages[-1] + [piece]))
+        if messages[-1] and _size({"b": candidate.plain, "f": candidate.html}) > MAX_CONTENT_BYTES:
+            messages.append([piece])
+        else:
+            messages[-1].append(piece)
+    return [Text(tuple(m)) for m in messages if m]
+
+
+class Sender:
+    def __init__(self, client: Any, *, max_retries: int = 5,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+        self.client = client
+        self.max_retries = max_retries
+        self.sleep = sleep
+
+    async def send(self, room_id: str, text: Text, *, msgtype: str = "m.notice",
+                   thread_root: str | None = None, reply_to: str | None = None,
+                   mentions: dict[str, Any] | None = None) -> list[str]:
+        """Send `text`, split if needed; return the event ids."""
+        event_ids = []
+        for chunk in split(text):
+            content = _content(chunk.plain, chunk.html, msgtype, thread_root, reply_to, mentions)
+            event_ids.append(await self.send_event(room_id, "m.room.message", content))
+        return event_ids
+
+    async def send_event(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
+        tx_id = str(uuid.uuid4())  # reused on retry: the homeserver deduplicates by it
+        for attempt in range(self.max_retries + 1):
+            resp = await self.client.room_send(room_id, event_type, content, tx_id=tx_id,
+                                               ignore_unverified_devices=True)
+            event_id = getattr(resp, "event_id", None)
+            if event_id:
+                return event_id
+            status = str(getattr(resp, "status_code", "unknown"))
+            retry_ms = getattr(resp, "retry_after_ms", None)
+            if status in ("M_LIMIT_EXCEEDED", "429") and attempt < self.max_retries:
+                wait = (retry_ms or 1000 * 2 ** attempt) / 1000
+                log.warning("send.rate_limited", **fields(wait_s=round(wait, 2), attempt=attempt + 1))
+                await self.sleep(wait)
+                continue
+            raise SendError(status)
+        raise SendError("M_LIMIT_EXCEEDED")

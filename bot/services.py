@@ -1,0 +1,26 @@
+"""The bot's shared parts, handed to every command through its Context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.framework import Registry
+from bot.i18n import Catalogue
+from bot.keys import Keyring
+from bot.sender import Sender
+
+
+@dataclass
+class Services:
+    config: Config
+    catalogue: Catalogue
+    db: async_sessionmaker
+    keyring: Keyring
+    sender: Sender
+    clock: Clock
+    registry: Registry
+    user_id: str

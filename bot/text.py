@@ -1,0 +1,98 @@
+"""Formatted text: a plain body and a sanitized HTML body, kept together.
+
+Catalogue entries use a tiny markup: **bold**, `code`, paragraphs split by
+blank lines and list items starting with "- ". Values put into a template
+are escaped, never interpreted, so user text can never become HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+from dataclasses import dataclass
+
+import nh3
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "table",
+                "thead", "tbody", "tr", "th", "td", "h4", "h5", "blockquote", "a", "span"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "span": {"data-mx-color"}}
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message made of parts; the sender may split between parts."""
+
+    parts: tuple[tuple[str, str], ...]
+
+    @property
+    def plain(self) -> str:
+        return "\n\n".join(p for p, _ in self.parts)
+
+    @property
+    def html(self) -> str:
+        return "".join(h for _, h in self.parts)
+
+    @classmethod
+    def of(cls, plain: str, html_: str) -> "Text":
+        return cls(((plain, sanitize(html_)),))
+
+    @classmethod
+    def escaped(cls, plain: str) -> "Text":
+        return cls.of(plain, "<p>" + html.escape(plain).replace("\n", "<br>") + "</p>")
+
+    def __add__(self, other: "Text") -> "Text":
+        return Text(self.parts + other.parts)
+
+    @classmethod
+    def join(cls, texts: list["Text"]) -> "Text":
+        return cls(tuple(part for t in texts for part in t.parts))
+
+
+def sanitize(fragment: str) -> str:
+    return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"https", "http", "mailto"}, link_rel=None)
+
+
+_CODE = re.compile(r"`([^`\n]+)`")
+_BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")
+
+
+def _inline(escaped: str) -> str:
+    return _BOLD.sub(r"<strong>\1</strong>", _CODE.sub(r"<code>\1</code>", escaped))
+
+
+def _markup_to_html(source: str) -> str:
+    out = []
+    for block in re.split(r"\n\s*\n", source.strip()):
+        lines = block.split("\n")
+        if re.fullmatch(r"\x00\d+\x00", block.strip()):
+            out.append(block.strip())  # a lone inserted Text keeps its own block markup
+        elif all(line.startswith("- ") for line in lines):
+            items = "".join(f"<li>{_inline(html.escape(line[2:], quote=False))}</li>" for line in lines)
+            out.append(f"<ul>{items}</ul>")
+        else:
+            out.append("<p>" + "<br>".join(_inline(html.escape(line, quote=False)) for line in lines) + "</p>")
+    return "".join(out)
+
+
+def _markup_to_plain(source: str) -> str:
+    return _BOLD.sub(r"\1", source.strip())
+
+
+def render(template: str, params: dict[str, object]) -> Text:
+    """Fill a markup template. A `Text` value is inserted as is (already safe)."""
+    fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    tokens = {name: f"\x00{i}\x00" for i, name in enumerate(dict.fromkeys(fields))}
+    skeleton = template.format(**tokens)
+    plain, markup = _markup_to_plain(skeleton), _markup_to_html(skeleton)
+    for name, token in tokens.items():
+        value = params[name]
+        if isinstance(value, Text):
+            value_plain, value_html = value.plain, value.html
+        else:
+            value_plain = str(value)
+            value_html = html.escape(value_plain, quote=False).replace("\n", "<br>")
+        plain = plain.replace(token, value_plain)
+        markup = markup.replace(token, value_html)
+    return Text.of(plain, markup)

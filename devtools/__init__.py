@@ -1,0 +1,1 @@
+"""Developer tools: a throwaway Synapse, scripted members and the demo."""

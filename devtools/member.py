@@ -1,0 +1,106 @@
+"""A scripted member: a real matrix-nio client that sends and waits for events."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, SyncResponse
+
+from devtools.synapse import RegisteredUser
+
+
+class Member:
+    def __init__(self, homeserver: str, user: RegisteredUser, store: Path | None = None,
+                 encryption: bool = False):
+        config = AsyncClientConfig(encryption_enabled=encryption, store_sync_tokens=False)
+        if store:
+            store.mkdir(parents=True, exist_ok=True)
+        self.client = AsyncClient(homeserver, user.user_id, device_id=user.device_id,
+                                  store_path=str(store) if store else "", config=config)
+        self.client.restore_login(user.user_id, user.device_id, user.access_token)
+        self.user_id = user.user_id
+        self.events: list[tuple[str, dict]] = []  # (room_id, event source), in arrival order
+        self._synced_once = False
+
+    async def sync(self, timeout_ms: int = 0) -> None:
+        resp = await self.client.sync(timeout=timeout_ms, full_state=not self._synced_once)
+        if not isinstance(resp, SyncResponse):
+            raise RuntimeError(f"member sync failed: {resp}")
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        if self.client.should_query_keys:
+            await self.client.keys_query()
+        self._synced_once = True
+        for room_id, info in resp.rooms.join.items():
+            for event in info.timeline.events:
+                self.events.append((room_id, event.source))
+        for room_id in resp.rooms.invite:
+            await self.client.join(room_id)
+
+    async def create_room(self, name: str, invite: list[str] = (), direct: bool = False,
+                          power: dict[str, int] | None = None) -> str:
+        initial = []
+        if power:
+            initial.append({"type": "m.room.power_levels", "state_key": "",
+                            "content": {"users": {self.user_id: 100, **power}}})
+        resp = await self.client.room_create(name=name, invite=list(invite), is_direct=direct,
+                                             initial_state=initial)
+        if not isinstance(resp, RoomCreateResponse):
+            raise RuntimeError(f"room_create failed: {resp}")
+        await self.sync()
+        return resp.room_id
+
+    async def say(self, room_id: str, body: str, *, thread_root: str | None = None,
+                  msgtype: str = "m.text") -> str:
+        content: dict[str, Any] = {"msgtype": msgtype, "body": body}
+        if thread_root:
+            content["m.relates_to"] = {"rel_type": "m.thread", "event_id": thread_root}
+        resp = await self.client.room_send(room_id, "m.room.message", content,
+                                           ignore_unverified_devices=True)
+        if not getattr(resp, "event_id", None):
+            raise RuntimeError(f"send failed: {resp}")
+        return resp.event_id
+
+    async def wait_for(self, predicate: Callable[[str, dict], bool], timeout: float = 15,
+                       since: int = 0) -> tuple[str, dict]:
+        """The first event (after index `since`) that matches, syncing until it comes."""
+        deadline = time.monotonic() + timeout
+        checked = since
+        while True:
+            for room_id, event in self.events[checked:]:
+                if predicate(room_id, event):
+                    return room_id, event
+            checked = len(self.events)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("no matching event arrived")
+            await self.sync(timeout_ms=int(min(left, 2) * 1000))
+
+    async def wait_for_member(self, room_id: str, user_id: str, timeout: float = 15) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            room = self.client.rooms.get(room_id)
+            if room and user_id in room.users and not room.users[user_id].invited:
+                return
+            await self.sync(timeout_ms=1000)
+        raise TimeoutError(f"{user_id} did not join")
+
+    async def ask(self, room_id: str, body: str, bot_id: str, timeout: float = 15,
+                  thread_root: str | None = None) -> dict:
+        """Send a message and return the bot's next message in that room."""
+        mark = len(self.events)
+        await self.say(room_id, body, thread_root=thread_root)
+        _, event = await self.wait_for(
+            lambda r, e: r == room_id and e.get("sender") == bot_id
+            and e.get("type") == "m.room.message", timeout=timeout, since=mark)
+        return event
+
+    async def close(self) -> None:
+        await self.client.close()
+
+
+def body_of(event: dict) -> str:
+    return (event.get("content") or {}).get("body", "")

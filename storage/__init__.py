@@ -1,0 +1,1 @@
+"""Persistence: models, the async engine and versioned migrations."""
