@@ -177,8 +177,9 @@ class CopBot:
         outage_started: datetime | None = None
         while not self._stopping.is_set():
             first = self._token is None
+            # The first sync of a process returns at once, so start-up catch-up is immediate.
             sync = asyncio.ensure_future(self.client.sync(
-                timeout=0 if first else SYNC_TIMEOUT_MS, since=self._token, full_state=first or None,
+                timeout=SYNC_TIMEOUT_MS if self.ready.is_set() else 0, since=self._token, full_state=first or None,
                 sync_filter=FIRST_SYNC_FILTER if first else SYNC_FILTER))
             stop = asyncio.ensure_future(self._stopping.wait())
             await asyncio.wait({sync, stop}, return_when=asyncio.FIRST_COMPLETED)

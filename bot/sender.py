@@ -33,7 +33,8 @@ class SendError(Exception):
 
 
 def _size(content: dict[str, Any]) -> int:
-    return len(json.dumps(content, ensure_ascii=False).encode())
+    # ASCII-escaped JSON is the largest encoding a client library may use.
+    return len(json.dumps(content).encode())
 
 
 def _content(plain: str, html_: str, msgtype: str, thread_root: str | None,
@@ -62,10 +63,10 @@ def _pieces(text: Text) -> list[tuple[str, str]]:
     """Parts small enough to send; an oversized part is cut into plain chunks."""
     out = []
     for plain, html_ in text.parts:
-        if len(plain.encode()) + len(html_.encode()) < MAX_CONTENT_BYTES - 2_000:
+        if _size({"b": plain, "f": html_}) < MAX_CONTENT_BYTES - 2_000:
             out.append((plain, html_))
             continue
-        step = (MAX_CONTENT_BYTES - 2_000) // 12  # worst case: 4-byte chars, escaped twice
+        step = (MAX_CONTENT_BYTES - 2_000) // 26  # worst case: a 12-byte escape in body and in HTML
         for i in range(0, len(plain), step):
             chunk = plain[i:i + step]
             out.append((chunk, "<p>" + html.escape(chunk).replace("\n", "<br>") + "</p>"))
