@@ -90,12 +90,21 @@ class Member:
 
     async def ask(self, room_id: str, body: str, bot_id: str, timeout: float = 15,
                   thread_root: str | None = None) -> dict:
-        """Send a message and return the bot's next message in that room."""
+        """Send a message and return the bot's first message after it in that room."""
         mark = len(self.events)
-        await self.say(room_id, body, thread_root=thread_root)
-        _, event = await self.wait_for(
-            lambda r, e: r == room_id and e.get("sender") == bot_id
-            and e.get("type") == "m.room.message", timeout=timeout, since=mark)
+        own = await self.say(room_id, body, thread_root=thread_root)
+        seen_own = False
+
+        def after_own(room: str, event: dict) -> bool:
+            nonlocal seen_own
+            if room != room_id:
+                return False
+            if event.get("event_id") == own:
+                seen_own = True
+                return False
+            return seen_own and event.get("sender") == bot_id and event.get("type") == "m.room.message"
+
+        _, event = await self.wait_for(after_own, timeout=timeout, since=mark)
         return event
 
     async def close(self) -> None:

@@ -1,0 +1,76 @@
+"""`make demo`: a throwaway Synapse, the bot and scripted members, printed as a transcript."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+import textwrap
+from pathlib import Path
+
+from bot import logs
+from devtools.botrun import RunningBot, bot_config
+from devtools.member import Member, body_of
+from devtools.synapse import Synapse
+
+
+def show(who: str, text: str) -> None:
+    lines = text.strip().split("\n")
+    print(f"\n  {who:>11} | " + lines[0])
+    for line in lines[1:]:
+        for piece in textwrap.wrap(line, 100) or [""]:
+            print(f"  {'':>11} | {piece}")
+
+
+async def exchange(member: Member, name: str, room: str, text: str, bot_id: str) -> dict:
+    show(name, text)
+    answer = await member.ask(room, text, bot_id, timeout=30)
+    show("copbot", body_of(answer))
+    return answer
+
+
+async def scene(hs: Synapse, folder: Path) -> None:
+    bot_user, fac_user, mem_user = (await asyncio.gather(*(
+        asyncio.to_thread(hs.register, name) for name in ("copbot", "facilitator", "member"))))
+    config = bot_config(hs.url, bot_user, folder / "bot")
+    facilitator = Member(hs.url, fac_user)
+    member = Member(hs.url, mem_user)
+    try:
+        await facilitator.sync()
+        await member.sync()
+        async with RunningBot(config):
+            print(f"\n== A facilitator creates a room and invites the bot ({bot_user.user_id})")
+            room = await facilitator.create_room("Family violence practice circle",
+                                                 invite=[bot_user.user_id, mem_user.user_id])
+            await facilitator.wait_for_member(room, bot_user.user_id)
+            await member.sync()
+            print("   the bot joined on invite")
+
+            print("\n== Checking the bot")
+            await exchange(facilitator, "facilitator", room, "!cop ping", bot_user.user_id)
+            await exchange(member, "member", room, "!cop help", bot_user.user_id)
+            await exchange(member, "member", room, "!cop agenda", bot_user.user_id)
+            await exchange(member, "member", room, "!cop help ping", bot_user.user_id)
+
+            print("\n== A private message to the bot (no prefix needed)")
+            dm = await member.create_room("", invite=[bot_user.user_id], direct=True)
+            await member.wait_for_member(dm, bot_user.user_id)
+            await exchange(member, "member (DM)", dm, "ping", bot_user.user_id)
+        print("\nThe bot answered on a real homeserver. Demo finished.")
+    finally:
+        await facilitator.close()
+        await member.close()
+
+
+def main() -> None:
+    logs.setup("WARNING")
+    logging.getLogger("devtools").setLevel(logging.INFO)
+    with tempfile.TemporaryDirectory(prefix="copbot-demo-") as tmp:
+        print("Starting a throwaway Synapse on 127.0.0.1 …")
+        with Synapse(Path(tmp) / "synapse") as hs:
+            print(f"Synapse is up at {hs.url}")
+            asyncio.run(scene(hs, Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()
