@@ -31,11 +31,13 @@ from bot.framework import Registry, dispatch, incident_id
 from bot.i18n import Catalogue
 from bot.keys import Keyring, load_or_create_secret
 from bot.logs import fields
+from bot.rooms import NioRoomView
 from bot.sender import Sender
 from bot.services import Services
+from storage import communities
 from storage.engine import make_engine, session_factory
 from storage.migrate import migrate
-from storage.models import BotState, HandledEvent, JoinedRoom
+from storage.models import BotState, Community, HandledEvent, JoinedRoom
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +113,7 @@ class CopBot:
         self._joined_at: dict[str, datetime] = {}
         self._token: str | None = None
         self._last_prune: datetime | None = None
+        self._posters: set[str] = set()
         self.client: AsyncClient | None = None
         self.engine = None
         self.services: Services | None = None
@@ -130,7 +133,7 @@ class CopBot:
         self.services = Services(
             config=cfg, catalogue=Catalogue.load(), db=db, keyring=keyring,
             sender=Sender(self.client), clock=self.clock, registry=Registry.discover(),
-            user_id=cfg.matrix.user_id,
+            user_id=cfg.matrix.user_id, rooms=self._room_view,
         )
         async with db() as session:
             state = await session.get(BotState, "sync_token")
@@ -299,24 +302,40 @@ class CopBot:
 
     # ----- handling one message ------------------------------------------
 
-    def is_dm(self, room: MatrixRoom | None) -> bool:
-        return room is not None and room.member_count <= 2
+    def _room_view(self, room_id: str) -> NioRoomView | None:
+        room = self.client.rooms.get(room_id)
+        return NioRoomView(room, self.config.matrix.user_id) if room else None
 
-    def language_for(self, room_id: str) -> str:
-        return self.config.bot.language
+    @staticmethod
+    def is_dm(room: MatrixRoom | None, community: Community | None) -> bool:
+        return community is None and room is not None and room.member_count <= 2
+
+    async def _note_poster(self, community: Community, sender: str) -> None:
+        """Count who has posted, as a keyed hash: the signal needs a number, not names."""
+        key = self.services.keyring.key(f"poster:{community.id}", sender)
+        if key in self._posters:
+            return
+        async with self.services.db() as session:
+            await communities.add_poster(session, community.id, key)
+        self._posters.add(key)
 
     async def _handle(self, room_id: str, event: RoomMessageText) -> None:
         async with self._room_locks[room_id]:  # one room's messages in order
             try:
                 room = self.client.rooms.get(room_id)
-                is_dm = self.is_dm(room)
+                async with self.services.db() as session:
+                    community = await communities.by_room(session, room_id)
+                if community is not None and community.closed_at is None:
+                    await self._note_poster(community, event.sender)
+                is_dm = self.is_dm(room, community)
                 text = command_text(strip_reply_fallback(event.body),
                                     self.config.bot.command_prefix, is_dm)
                 if text is None:
                     return
+                lang = community.language if community else self.config.bot.language
                 ctx = Context(services=self.services, room_id=room_id, sender=event.sender,
-                              event_id=event.event_id, is_dm=is_dm,
-                              thread_root=thread_root_of(event), lang=self.language_for(room_id))
+                              event_id=event.event_id, is_dm=is_dm, thread_root=thread_root_of(event),
+                              lang=lang, community=community)
                 await dispatch(self.services.registry, ctx, text)
             except Exception as exc:  # a failed answer must be visible in the log, never lost quietly
                 log.error("event.handling_failed", exc_info=exc, **fields(incident=incident_id()))

@@ -106,6 +106,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any, Check | None]]] = {
         "timezone": (str, "America/Toronto", _timezone),
         "language": (str, "en", _language),
         "catch_up_seconds": (int, 600, _non_negative),
+        "facilitator_power_level": (int, 50, _non_negative),
         "secret_file": (str, "data/secret.key", None),
     },
     "database": {
@@ -137,6 +138,7 @@ class BotConfig:
     timezone: str
     language: str
     catch_up_seconds: int
+    facilitator_power_level: int
     secret_file: Path
 
 
@@ -238,6 +240,7 @@ def parse(raw: dict[str, Any], base: Path, env: dict[str, str] | None = None) ->
             timezone=b["timezone"],
             language=b["language"],
             catch_up_seconds=b["catch_up_seconds"],
+            facilitator_power_level=b["facilitator_power_level"],
             secret_file=_resolve(base, b["secret_file"]),
         ),
         database=DatabaseConfig(url=_resolve_sqlite(base, d["url"])),

@@ -20,6 +20,7 @@ class Context:
     is_dm: bool
     thread_root: str | None
     lang: str
+    community: Any = None  # storage.models.Community of this room, if any
     command: Any = None
 
     @property

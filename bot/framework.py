@@ -199,9 +199,16 @@ class Registry:
     async def allowed(self, ctx: Any) -> list[Command]:
         out = []
         for cmd in self.commands:
-            if not cmd.hidden and all([await c.passes(ctx) for c in cmd.checks]):
+            if not cmd.hidden and await _passes_all(cmd.checks, ctx):
                 out.append(cmd)
         return out
+
+
+async def _passes_all(checks: tuple[Check, ...], ctx: Any) -> bool:
+    try:
+        return all([await c.passes(ctx) for c in checks])
+    except CheckFailure:
+        return False
 
 
 def incident_id() -> str:

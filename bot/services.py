@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -11,6 +12,7 @@ from bot.config import Config
 from bot.framework import Registry
 from bot.i18n import Catalogue
 from bot.keys import Keyring
+from bot.rooms import RoomView
 from bot.sender import Sender
 
 
@@ -24,3 +26,4 @@ class Services:
     clock: Clock
     registry: Registry
     user_id: str
+    rooms: Callable[[str], RoomView | None]  # what the bot knows of a room it is in

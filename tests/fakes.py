@@ -16,6 +16,7 @@ from bot.i18n import Catalogue
 from bot.keys import Keyring
 from bot.sender import Sender
 from bot.services import Services
+from storage import communities
 from storage.engine import make_engine, session_factory
 from storage.migrate import migrate
 
@@ -56,6 +57,20 @@ class FakeClient:
         return _Ok(f"$event{len(self.sent)}")
 
 
+@dataclass
+class FakeRoom:
+    levels: dict[str, int] = field(default_factory=dict)  # joined users and their power levels
+
+    def power_level(self, user_id: str) -> int:
+        return self.levels.get(user_id, 0)
+
+    def is_joined(self, user_id: str) -> bool:
+        return user_id in self.levels
+
+    def joined_members(self) -> list[str]:
+        return sorted(self.levels)
+
+
 class Harness:
     def __init__(self, folder: Path, lang: str = "en"):
         self.config = parse({
@@ -67,6 +82,7 @@ class Harness:
         self.client = FakeClient()
         self.clock = FrozenClock(datetime(2027, 1, 12, 15, 0, tzinfo=timezone.utc))
         self.sleeps: list[float] = []
+        self.rooms: dict[str, FakeRoom] = {}
         self.engine = make_engine(self.config.database.url)
 
         async def no_sleep(seconds: float) -> None:
@@ -76,6 +92,7 @@ class Harness:
             config=self.config, catalogue=Catalogue.load(), db=session_factory(self.engine),
             keyring=Keyring(b"k" * 32), sender=Sender(self.client, sleep=no_sleep),
             clock=self.clock, registry=Registry.discover(), user_id="@copbot:test",
+            rooms=self.rooms.get,
         )
 
     async def __aenter__(self) -> "Harness":
@@ -89,7 +106,10 @@ class Harness:
                       dm: bool = False, lang: str | None = None) -> list[Sent]:
         """Run one command line as the bot would; return what it sent."""
         before = len(self.client.sent)
+        async with self.services.db() as session:
+            community = None if dm else await communities.by_room(session, room)
         ctx = Context(services=self.services, room_id=room, sender=sender, event_id="$cmd",
-                      is_dm=dm, thread_root=None, lang=lang or self.config.bot.language)
+                      is_dm=dm, thread_root=None, community=community,
+                      lang=lang or (community.language if community else self.config.bot.language))
         await dispatch(self.services.registry, ctx, text)
         return self.client.sent[before:]

@@ -1,0 +1,50 @@
+"""The one mechanism for roles: every privileged command checks through here.
+
+A member is anyone joined to the community room; a facilitator is whoever
+was given the role (setup gives it) or has a power level at or above the
+configured threshold; a coordinator is given the role and need not be in
+the room.
+"""
+
+from __future__ import annotations
+
+from bot.framework import Check, CheckFailure
+from storage import communities as q
+
+FACILITATOR, COORDINATOR, MEMBER = "facilitator", "coordinator", "member"
+
+
+async def roles_of(ctx, user_id: str | None = None) -> set[str]:
+    user_id = user_id or ctx.sender
+    community = ctx.community
+    roles: set[str] = set()
+    if community is None:
+        return roles
+    async with ctx.services.db() as session:
+        roles |= await q.roles_granted(session, community.id, user_id)
+    room = ctx.services.rooms(community.room_id)
+    if room is not None:
+        if room.is_joined(user_id):
+            roles.add(MEMBER)
+        if room.power_level(user_id) >= ctx.services.config.bot.facilitator_power_level:
+            roles.add(FACILITATOR)
+    return roles
+
+
+def role(*allowed: str, closed_ok: bool = False) -> Check:
+    """Pass when the caller has one of `allowed` roles in this room's community."""
+
+    async def predicate(ctx) -> bool:
+        if ctx.community is None:
+            raise CheckFailure("error.not_a_community", prefix=ctx.prefix)
+        if ctx.community.closed_at is not None and not closed_ok:
+            raise CheckFailure("error.community_closed", name=ctx.community.name)
+        if not (await roles_of(ctx)) & set(allowed):
+            raise CheckFailure("error.need_role", roles=", ".join(ctx.t(f"role.{r}").plain for r in allowed))
+        return True
+
+    return Check(f"role:{'|'.join(allowed)}", predicate, "error.need_role")
+
+
+facilitator_only = role(FACILITATOR)
+anyone_in_community = role(MEMBER, FACILITATOR, COORDINATOR, closed_ok=True)

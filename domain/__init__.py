@@ -1,0 +1,1 @@
+"""Domain rules, free of Matrix: they take and return plain values."""
