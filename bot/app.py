@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiohttp.client_exceptions import ClientError
-from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MatrixRoom,
+from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MatrixRoom, RoomCreateEvent,
                  RoomMemberEvent, RoomMessageText, SyncError, SyncResponse, WhoamiResponse)
 from sqlmodel import delete, select
 
@@ -114,6 +114,7 @@ class CopBot:
         self._token: str | None = None
         self._last_prune: datetime | None = None
         self._posters: set[str] = set()
+        self._creators: dict[str, frozenset[str]] = {}
         self.client: AsyncClient | None = None
         self.engine = None
         self.services: Services | None = None
@@ -181,8 +182,10 @@ class CopBot:
         while not self._stopping.is_set():
             first = self._token is None
             # The first sync of a process returns at once, so start-up catch-up is immediate.
+            # ...and carries full state, so room creators (m.room.create) are known again.
             sync = asyncio.ensure_future(self.client.sync(
-                timeout=SYNC_TIMEOUT_MS if self.ready.is_set() else 0, since=self._token, full_state=first or None,
+                timeout=SYNC_TIMEOUT_MS if self.ready.is_set() else 0, since=self._token,
+                full_state=True if not self.ready.is_set() else None,
                 sync_filter=FIRST_SYNC_FILTER if first else SYNC_FILTER))
             stop = asyncio.ensure_future(self._stopping.wait())
             await asyncio.wait({sync, stop}, return_when=asyncio.FIRST_COMPLETED)
@@ -236,6 +239,11 @@ class CopBot:
     async def _process(self, resp: SyncResponse, first: bool) -> None:
         for room_id, info in resp.rooms.invite.items():
             await self._on_invite(room_id, info)
+        for room_id, info in resp.rooms.join.items():
+            for event in [*info.state, *info.timeline.events]:
+                if isinstance(event, RoomCreateEvent):
+                    extra = (event.source.get("content") or {}).get("additional_creators") or []
+                    self._creators[room_id] = frozenset([event.sender, *extra])
         now = self.clock.now()
         if first:  # history: remember the rooms, act on nothing
             for room_id in resp.rooms.join:
@@ -304,11 +312,15 @@ class CopBot:
 
     def _room_view(self, room_id: str) -> NioRoomView | None:
         room = self.client.rooms.get(room_id)
-        return NioRoomView(room, self.config.matrix.user_id) if room else None
+        if room is None:
+            return None
+        return NioRoomView(room, self.config.matrix.user_id, self._creators.get(room_id, frozenset()))
 
     @staticmethod
     def is_dm(room: MatrixRoom | None, community: Community | None) -> bool:
-        return community is None and room is not None and room.member_count <= 2
+        """A DM: just the bot and one person, in an unnamed room that is not a community."""
+        return (community is None and room is not None and room.member_count <= 2
+                and not room.name)
 
     async def _note_poster(self, community: Community, sender: str) -> None:
         """Count who has posted, as a keyed hash: the signal needs a number, not names."""

@@ -11,13 +11,26 @@ class RoomView(Protocol):
     def joined_members(self) -> list[str]: ...
 
 
+CREATOR_LEVEL = 2**53 - 1
+
+
+def creators_privileged(room_version: str) -> bool:
+    """From room version 12, creators have unlimited power and are absent from m.room.power_levels."""
+    try:
+        return int(room_version) >= 12
+    except ValueError:
+        return False
+
+
 class NioRoomView:
     """A RoomView over matrix-nio's MatrixRoom; the bot itself is never counted."""
 
-    def __init__(self, room: Any, bot_id: str):
-        self.room, self.bot_id = room, bot_id
+    def __init__(self, room: Any, bot_id: str, creators: frozenset[str] = frozenset()):
+        self.room, self.bot_id, self.creators = room, bot_id, creators
 
     def power_level(self, user_id: str) -> int:
+        if user_id in self.creators and creators_privileged(self.room.room_version):
+            return CREATOR_LEVEL  # nio does not know this rule yet
         return self.room.power_levels.get_user_level(user_id)
 
     def is_joined(self, user_id: str) -> bool:
