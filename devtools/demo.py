@@ -52,6 +52,12 @@ async def scene(hs: Synapse, folder: Path) -> None:
             await exchange(member, "member", room, "!cop agenda", bot_user.user_id)
             await exchange(member, "member", room, "!cop help ping", bot_user.user_id)
 
+            print("\n== The facilitator turns the room into a community and guides its stage")
+            await exchange(facilitator, "facilitator", room, "!cop setup Laurentides practice circle", bot_user.user_id)
+            await exchange(member, "member", room, "!cop stage next", bot_user.user_id)
+            await exchange(facilitator, "facilitator", room, "!cop stage next Everyone has introduced themselves", bot_user.user_id)
+            await exchange(member, "member", room, "!cop status", bot_user.user_id)
+
             print("\n== A private message to the bot (no prefix needed)")
             dm = await member.create_room("", invite=[bot_user.user_id], direct=True)
             await member.wait_for_member(dm, bot_user.user_id)
