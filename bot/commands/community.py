@@ -125,6 +125,16 @@ async def status(ctx) -> None:
     ) + _settings_text(ctx))
 
 
+async def _update(ctx, **values: object) -> None:
+    """Change this community's row and the copy the command holds, in one commit."""
+    async with ctx.services.db() as session:
+        row = await session.get(Community, ctx.community.id)
+        for name, value in values.items():
+            setattr(row, name, value)
+            setattr(ctx.community, name, value)
+        await session.commit()
+
+
 def _settings_text(ctx) -> Text:
     c = ctx.community
     return ctx.t("community.settings", timezone=c.timezone, language=c.language)
@@ -145,29 +155,18 @@ async def set_timezone(ctx, name: str) -> None:
     if not valid:
         close = difflib.get_close_matches(name, sorted(available_timezones()), n=1, cutoff=0.5)
         raise BadArgument("community.bad_timezone", suggestion=close[0] if close else "America/Toronto")
-    async with ctx.services.db() as session:
-        c = await session.get(Community, ctx.community.id)
-        c.timezone = name
-        await session.commit()
-    ctx.community.timezone = name
+    await _update(ctx, timezone=name)
     await ctx.reply("community.timezone_set", timezone=name)
 
 
 @command("language", aliases=("langue",), checks=[facilitator_only])
 async def set_language(ctx, language: Literal["en", "fr"]) -> None:
-    async with ctx.services.db() as session:
-        c = await session.get(Community, ctx.community.id)
-        c.language = language
-        await session.commit()
-    ctx.community.language = ctx.lang = language
+    await _update(ctx, language=language)
+    ctx.lang = language
     await ctx.reply("community.language_set")
 
 
 @command("close", checks=[facilitator_only])
 async def close(ctx, *, note: str = "") -> None:
-    now = ctx.services.clock.now()
-    async with ctx.services.db() as session:
-        c = await session.get(Community, ctx.community.id)
-        c.closed_at, c.closed_note = now, note or None
-        await session.commit()
+    await _update(ctx, closed_at=ctx.services.clock.now(), closed_note=note or None)
     await ctx.send(ctx.t("community.closed", name=ctx.community.name, note=note or "-"), msgtype="m.text")
