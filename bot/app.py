@@ -25,13 +25,18 @@ from sqlmodel import delete, select
 
 from bot import __version__
 from bot.clock import Clock, SystemClock
+from bot.commands.consult import intercept as consult_intercept
 from bot.config import Config
+from bot.consult.desk import Desk
+from bot.consult.posting import PROVIDER as CONSULT, ConsultJobs
 from bot.context import Context
 from bot.framework import Registry, dispatch, incident_id
 from bot.i18n import Catalogue
 from bot.keys import Keyring, load_or_create_secret
 from bot.logs import fields
+from bot.nio_ops import NioOps
 from bot.rooms import NioRoomView
+from bot.scheduler import Scheduler
 from bot.sender import Sender
 from bot.services import Services
 from storage import communities
@@ -116,6 +121,7 @@ class CopBot:
         self._posters: set[str] = set()
         self._creators: dict[str, frozenset[str]] = {}
         self.client: AsyncClient | None = None
+        self.scheduler: Scheduler | None = None
         self.engine = None
         self.services: Services | None = None
 
@@ -131,11 +137,20 @@ class CopBot:
         keyring = Keyring(load_or_create_secret(cfg.bot.secret_file))
         self.client = new_client(cfg)
         await self._login()
+        self.scheduler = Scheduler(self.clock)
+        c = cfg.consultations
         self.services = Services(
             config=cfg, catalogue=Catalogue.load(), db=db, keyring=keyring,
             sender=Sender(self.client), clock=self.clock, registry=Registry.discover(),
             user_id=cfg.matrix.user_id, rooms=self._room_view,
+            matrix=NioOps(self.client, cfg.matrix.user_id), scheduler=self.scheduler,
+            desk=Desk(self.clock, draft_minutes=c.draft_minutes, max_per_day=c.max_per_day,
+                      max_attempts_per_hour=c.max_code_attempts_per_hour),
         )
+        consult_jobs = ConsultJobs(self.services)
+        self.scheduler.provide(CONSULT, consult_jobs.pending, consult_jobs.fire)
+        self.scheduler.every("consult.retention", 3600, consult_jobs.retention_sweep)
+        self.scheduler.every("consult.drafts", 30, consult_jobs.expire_drafts)
         async with db() as session:
             state = await session.get(BotState, "sync_token")
             self._token = state.value if state else None
@@ -166,6 +181,8 @@ class CopBot:
         self._stopping.set()
 
     async def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=10)
         if self.client is not None:
@@ -218,7 +235,17 @@ class CopBot:
                 outage_started, failures = None, 0
             await self._housekeeping()
             await self._process(resp, first)
+            if not self.ready.is_set():
+                # Scheduled work starts once the rooms are known, so late actions can be sent at once.
+                await self.scheduler.start()
+                await self._retention_at_start()
             self.ready.set()
+
+    async def _retention_at_start(self) -> None:
+        try:
+            await ConsultJobs(self.services).retention_sweep()
+        except Exception as exc:  # retention retries every hour; a start must not fail on it
+            log.error("consultation.retention_failed", exc_info=exc)
 
     async def _housekeeping(self) -> None:
         """What nio's sync_forever does between syncs: to-device messages and E2EE keys."""
@@ -348,6 +375,8 @@ class CopBot:
                 ctx = Context(services=self.services, room_id=room_id, sender=event.sender,
                               event_id=event.event_id, is_dm=is_dm, thread_root=thread_root_of(event),
                               lang=lang, community=community)
+                if is_dm and await consult_intercept(ctx, text):
+                    return
                 await dispatch(self.services.registry, ctx, text)
             except Exception as exc:  # a failed answer must be visible in the log, never lost quietly
                 log.error("event.handling_failed", exc_info=exc, **fields(incident=incident_id()))

@@ -80,6 +80,17 @@ def _prefix(value: str) -> str | None:
     return None
 
 
+def _delay_pair(values: list) -> str | None:
+    if (len(values) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+            or not 0 <= values[0] <= values[1] <= 86_400):
+        return "must be [min, max] seconds with 0 <= min <= max <= 86400, e.g. [120, 900]; [0, 0] turns it off"
+    return None
+
+
+def _positive(value: int) -> str | None:
+    return None if value > 0 else "must be at least 1"
+
+
 def _inviters(values: list) -> str | None:
     for v in values:
         if not isinstance(v, str) or not (USER_ID.match(v) or re.match(r"^:[A-Za-z0-9.\-]+(:\d+)?$", v)):
@@ -108,6 +119,15 @@ SCHEMA: dict[str, dict[str, tuple[type, Any, Check | None]]] = {
         "catch_up_seconds": (int, 600, _non_negative),
         "facilitator_power_level": (int, 50, _non_negative),
         "secret_file": (str, "data/secret.key", None),
+    },
+    "consultations": {
+        "posting_delay_seconds": (list, [120, 900], _delay_pair),
+        "retention_days": (int, 90, _positive),
+        "redact_on_expiry": (bool, False, None),
+        "review": (bool, False, None),
+        "draft_minutes": (int, 30, _positive),
+        "max_per_day": (int, 3, _positive),
+        "max_code_attempts_per_hour": (int, 5, _positive),
     },
     "database": {
         "url": (str, "sqlite+aiosqlite:///data/copbot.db", _db_url),
@@ -143,6 +163,17 @@ class BotConfig:
 
 
 @dataclass(frozen=True)
+class ConsultationsConfig:
+    posting_delay_seconds: tuple[int, int]
+    retention_days: int
+    redact_on_expiry: bool
+    review: bool
+    draft_minutes: int
+    max_per_day: int
+    max_code_attempts_per_hour: int
+
+
+@dataclass(frozen=True)
 class DatabaseConfig:
     url: str
 
@@ -157,6 +188,7 @@ class LoggingConfig:
 class Config:
     matrix: MatrixConfig
     bot: BotConfig
+    consultations: ConsultationsConfig
     database: DatabaseConfig
     logging: LoggingConfig
     source: Path | None = field(default=None, compare=False)
@@ -243,6 +275,9 @@ def parse(raw: dict[str, Any], base: Path, env: dict[str, str] | None = None) ->
             facilitator_power_level=b["facilitator_power_level"],
             secret_file=_resolve(base, b["secret_file"]),
         ),
+        consultations=ConsultationsConfig(**{
+            **values["consultations"],
+            "posting_delay_seconds": tuple(values["consultations"]["posting_delay_seconds"])}),
         database=DatabaseConfig(url=_resolve_sqlite(base, d["url"])),
         logging=LoggingConfig(level=lg["level"].upper(), format=lg["format"]),
     )

@@ -84,10 +84,15 @@ class Command:
     checks: tuple[Check, ...] = ()
     hidden: bool = False
     params: list[Param] = field(default_factory=list)
+    scope: str = "any"  # "dm" or "room" lets two commands share a name, e.g. `close`
+    catalogue_name: str | None = None
 
     @property
     def key(self) -> str:
-        return "cmd." + self.name.replace(" ", "_")
+        return "cmd." + (self.catalogue_name or self.name).replace(" ", "_")
+
+    def fits(self, is_dm: bool) -> bool:
+        return self.scope == "any" or (self.scope == "dm") == is_dm
 
     def parse(self, argtext: str) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -146,11 +151,17 @@ def _params(func: Callable) -> list[Param]:
 
 
 def command(name: str, *, aliases: tuple[str, ...] = (), checks: list[Check] | None = None,
-            hidden: bool = False) -> Callable:
-    """Declare a command. Nothing is registered globally: the registry finds marked functions."""
+            hidden: bool = False, scope: Literal["any", "dm", "room"] = "any",
+            catalogue_name: str | None = None) -> Callable:
+    """Declare a command. Nothing is registered globally: the registry finds marked functions.
+
+    `scope` restricts where the command runs; a DM command and a room command
+    may then share a name (catalogue_name keeps their help apart).
+    """
 
     def mark(func: Callable) -> Callable:
-        setattr(func, MARK, Command(name, func, tuple(aliases), tuple(checks or ()), hidden))
+        setattr(func, MARK, Command(name, func, tuple(aliases), tuple(checks or ()), hidden,
+                                    scope=scope, catalogue_name=catalogue_name))
         return func
 
     return mark
@@ -159,14 +170,14 @@ def command(name: str, *, aliases: tuple[str, ...] = (), checks: list[Check] | N
 class Registry:
     def __init__(self, commands: list[Command]):
         self.commands = commands
-        self._by_name: dict[tuple[str, ...], Command] = {}
+        self._by_name: dict[tuple[str, ...], list[Command]] = {}
         for cmd in commands:
             cmd.params = _params(cmd.func)
             for label in (cmd.name, *cmd.aliases):
-                words = tuple(label.split())
-                if words in self._by_name:
+                same = self._by_name.setdefault(tuple(label.split()), [])
+                if any(other.scope == "any" or other.scope == cmd.scope or cmd.scope == "any" for other in same):
                     raise ValueError(f"command name {label!r} declared twice")
-                self._by_name[words] = cmd
+                same.append(cmd)
         self._longest = max((len(k) for k in self._by_name), default=1)
 
     @classmethod
@@ -181,11 +192,17 @@ class Registry:
                     found.append(spec)
         return cls(found)
 
-    def find(self, text: str) -> tuple[Command | None, str]:
+    @staticmethod
+    def _pick(found: list[Command] | None, is_dm: bool) -> Command | None:
+        if not found:
+            return None
+        return next((c for c in found if c.fits(is_dm)), found[0])
+
+    def find(self, text: str, is_dm: bool = False) -> tuple[Command | None, str]:
         """The command named by the first words of `text`, and the rest of the text."""
         words = text.split()
         for n in range(min(self._longest, len(words)), 0, -1):
-            cmd = self._by_name.get(tuple(w.lower() for w in words[:n]))
+            cmd = self._pick(self._by_name.get(tuple(w.lower() for w in words[:n])), is_dm)
             if cmd is not None:
                 rest = text.strip()
                 for _ in range(n):
@@ -193,13 +210,13 @@ class Registry:
                 return cmd, rest
         return None, text
 
-    def get(self, name: str) -> Command | None:
-        return self._by_name.get(tuple(name.lower().split()))
+    def get(self, name: str, is_dm: bool = False) -> Command | None:
+        return self._pick(self._by_name.get(tuple(name.lower().split())), is_dm)
 
     async def allowed(self, ctx: Any) -> list[Command]:
         out = []
         for cmd in self.commands:
-            if not cmd.hidden and await _passes_all(cmd.checks, ctx):
+            if not cmd.hidden and cmd.fits(ctx.is_dm) and await _passes_all(cmd.checks, ctx):
                 out.append(cmd)
         return out
 
@@ -222,13 +239,15 @@ async def dispatch(registry: Registry, ctx: Any, text: str) -> None:
         return
     if not text.strip():
         text = "help"
-    cmd, argtext = registry.find(text)
+    cmd, argtext = registry.find(text, ctx.is_dm)
     if cmd is None:
         word = text.split()[0][:40]
         await ctx.reply("error.unknown_command", word=word, prefix=ctx.prefix)
         return
     ctx.command = cmd
     try:
+        if not cmd.fits(ctx.is_dm):
+            raise CheckFailure("error.dm_only" if cmd.scope == "dm" else "error.room_only")
         for check in cmd.checks:
             if not await check.passes(ctx):
                 raise CheckFailure(check.refusal)

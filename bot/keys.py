@@ -35,3 +35,7 @@ class Keyring:
         """A stable keyed hash; `purpose` keeps hashes of one kind apart from another."""
         mac = hmac.new(self._secret, f"{purpose}\0{value}".encode(), hashlib.sha256)
         return mac.hexdigest()[:32]
+
+    def derive(self, purpose: str) -> bytes:
+        """A secret of its own for one purpose (e.g. the case-code pepper), from the bot's secret."""
+        return hmac.new(self._secret, f"derive\0{purpose}".encode(), hashlib.sha256).digest()

@@ -94,16 +94,22 @@ class Sender:
 
     async def send(self, room_id: str, text: Text, *, msgtype: str = "m.notice",
                    thread_root: str | None = None, reply_to: str | None = None,
-                   mentions: dict[str, Any] | None = None) -> list[str]:
-        """Send `text`, split if needed; return the event ids."""
+                   mentions: dict[str, Any] | None = None, txn: str | None = None) -> list[str]:
+        """Send `text`, split if needed; return the event ids.
+
+        `txn` makes the transaction ids stable: a scheduled post sent again
+        after a crash gets the homeserver's first event back, not a second one.
+        """
         event_ids = []
-        for chunk in split(text):
+        for i, chunk in enumerate(split(text)):
             content = _content(chunk.plain, chunk.html, msgtype, thread_root, reply_to, mentions)
-            event_ids.append(await self.send_event(room_id, "m.room.message", content))
+            tx_id = f"{txn}.{i}" if txn else None
+            event_ids.append(await self.send_event(room_id, "m.room.message", content, tx_id=tx_id))
         return event_ids
 
-    async def send_event(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
-        tx_id = str(uuid.uuid4())  # reused on retry: the homeserver deduplicates by it
+    async def send_event(self, room_id: str, event_type: str, content: dict[str, Any],
+                         tx_id: str | None = None) -> str:
+        tx_id = tx_id or str(uuid.uuid4())  # reused on retry: the homeserver deduplicates by it
         for attempt in range(self.max_retries + 1):
             resp = await self.client.room_send(room_id, event_type, content, tx_id=tx_id,
                                                ignore_unverified_devices=True)

@@ -9,10 +9,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.consult.desk import Desk
 from bot.framework import Registry
 from bot.i18n import Catalogue
 from bot.keys import Keyring
+from bot.matrix_ops import MatrixOps
 from bot.rooms import RoomView
+from bot.scheduler import Schedule
 from bot.sender import Sender
 
 
@@ -27,3 +30,6 @@ class Services:
     registry: Registry
     user_id: str
     rooms: Callable[[str], RoomView | None]  # what the bot knows of a room it is in
+    matrix: MatrixOps
+    scheduler: Schedule
+    desk: Desk  # consultation drafts and limits, in memory only

@@ -85,3 +85,53 @@ class Poster(SQLModel, table=True):
     __tablename__ = "posters"
     community_id: int = Field(foreign_key="communities.id", primary_key=True)
     member_key: str = Field(primary_key=True)
+
+
+class CommunityConsultSettings(SQLModel, table=True):
+    """Per-community overrides of the [consultations] config; NULL means the config default."""
+
+    __tablename__ = "consult_settings"
+    community_id: int = Field(foreign_key="communities.id", primary_key=True)
+    room_id: str | None = None  # a dedicated consultation room; NULL = the community room
+    delay_min_s: int | None = None
+    delay_max_s: int | None = None
+    review: bool | None = None
+    retention_days: int | None = None
+    redact_on_expiry: bool | None = None
+
+
+class Consultation(SQLModel, table=True):
+    """One anonymous request. Deliberately no column for who asked or where they asked.
+
+    `code_hash` is a slow keyed hash of the case code the member holds. `due_at`
+    is cleared once posted so the database keeps no trace of when the DM was sent.
+    """
+
+    __tablename__ = "consultations"
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="communities.id", index=True)
+    label: str = Field(unique=True)
+    code_hash: str = Field(unique=True)
+    status: str  # review, scheduled, posted, closed, rejected
+    categories: str = ""  # comma-separated CATEGORIES
+    text: str | None = None  # the scrubbed text; NULL once rejected or past retention
+    note: str | None = None  # a facilitator's reason for rejecting
+    txn: str  # random; the Matrix transaction id of the post, so a retry cannot post twice
+    due_at: datetime | None = Field(default=None, sa_type=AwareDateTime, index=True)
+    room_id: str | None = None  # where it was posted (a community room, never a DM)
+    event_id: str | None = None
+    posted_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=AwareDateTime)  # review outcome
+    purged_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+
+
+class ConsultationFollowup(SQLModel, table=True):
+    __tablename__ = "consultation_followups"
+    id: int | None = Field(default=None, primary_key=True)
+    consultation_id: int = Field(foreign_key="consultations.id", index=True)
+    text: str | None = None
+    txn: str
+    due_at: datetime | None = Field(default=None, sa_type=AwareDateTime, index=True)
+    event_id: str | None = None
+    posted_at: datetime | None = Field(default=None, sa_type=AwareDateTime)

@@ -10,10 +10,13 @@ from typing import Any
 
 from bot.clock import FrozenClock
 from bot.config import parse
+from bot.consult.desk import Desk
+from bot.consult.posting import ConsultJobs
 from bot.context import Context
 from bot.framework import Registry, dispatch
 from bot.i18n import Catalogue
 from bot.keys import Keyring
+from bot.matrix_ops import ThreadReply
 from bot.sender import Sender
 from bot.services import Services
 from storage import communities
@@ -71,6 +74,47 @@ class FakeRoom:
         return sorted(self.levels)
 
 
+@dataclass
+class FakeOps:
+    """MatrixOps that records redactions and serves canned thread replies."""
+
+    redacted: list[tuple[str, str]] = field(default_factory=list)
+    can_redact_others: bool = True
+    replies: dict[str, list[ThreadReply]] = field(default_factory=dict)
+    joined: set[str] = field(default_factory=set)
+
+    async def thread_replies(self, room_id, root_id, limit=100):
+        return self.replies.get(root_id, [])
+
+    async def redact(self, room_id, event_id):
+        if not self.can_redact_others and event_id.startswith("$cmd"):
+            return False
+        self.redacted.append((room_id, event_id))
+        return True
+
+    async def resolve_room(self, room):
+        return room if room.startswith("!") else None
+
+    def in_room(self, room_id):
+        return room_id in self.joined
+
+    async def dm_room(self, user_id):
+        return f"!dm-{user_id}"
+
+
+@dataclass
+class ManualScheduler:
+    """Records what is put on the clock; tests fire due actions by hand."""
+
+    jobs: dict[tuple[str, str], datetime] = field(default_factory=dict)
+
+    def at(self, provider, key, due):
+        self.jobs[(provider, key)] = due
+
+    def cancel(self, provider, key):
+        self.jobs.pop((provider, key), None)
+
+
 class Harness:
     def __init__(self, folder: Path, lang: str = "en"):
         self.config = parse({
@@ -92,8 +136,19 @@ class Harness:
             config=self.config, catalogue=Catalogue.load(), db=session_factory(self.engine),
             keyring=Keyring(b"k" * 32), sender=Sender(self.client, sleep=no_sleep),
             clock=self.clock, registry=Registry.discover(), user_id="@copbot:test",
-            rooms=self.rooms.get,
+            rooms=self.rooms.get, matrix=FakeOps(), scheduler=ManualScheduler(),
+            desk=Desk(self.clock, draft_minutes=30, max_per_day=3, max_attempts_per_hour=5),
         )
+        self.jobs = ConsultJobs(self.services)
+        self.commands_run = 0
+
+    async def run_due(self) -> int:
+        """Fire every scheduled action whose time has come, as the real scheduler would."""
+        due = [(p, k) for (p, k), at in self.services.scheduler.jobs.items() if at <= self.clock.now()]
+        for provider, key in due:
+            del self.services.scheduler.jobs[(provider, key)]
+            await self.jobs.fire(key)
+        return len(due)
 
     async def __aenter__(self) -> "Harness":
         await migrate(self.engine)
@@ -108,8 +163,13 @@ class Harness:
         before = len(self.client.sent)
         async with self.services.db() as session:
             community = None if dm else await communities.by_room(session, room)
-        ctx = Context(services=self.services, room_id=room, sender=sender, event_id="$cmd",
+        self.commands_run += 1
+        ctx = Context(services=self.services, room_id=room, sender=sender, event_id=f"$cmd{self.commands_run}",
                       is_dm=dm, thread_root=None, community=community,
                       lang=lang or (community.language if community else self.config.bot.language))
+        if dm:
+            from bot.commands.consult import intercept
+            if await intercept(ctx, text):
+                return self.client.sent[before:]
         await dispatch(self.services.registry, ctx, text)
         return self.client.sent[before:]

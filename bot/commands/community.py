@@ -106,7 +106,7 @@ async def list_roles(ctx) -> None:
     await ctx.send(ctx.t("community.roles", listing="\n".join(lines) or "-"))
 
 
-@command("status", checks=[anyone_in_community])
+@command("status", checks=[anyone_in_community], scope="room")
 async def status(ctx) -> None:
     c = ctx.community
     async with ctx.services.db() as session:
@@ -166,7 +166,7 @@ async def set_language(ctx, language: Literal["en", "fr"]) -> None:
     await ctx.reply("community.language_set")
 
 
-@command("close", checks=[facilitator_only])
+@command("close", checks=[facilitator_only], scope="room")
 async def close(ctx, *, note: str = "") -> None:
     await _update(ctx, closed_at=ctx.services.clock.now(), closed_note=note or None)
     await ctx.send(ctx.t("community.closed", name=ctx.community.name, note=note or "-"), msgtype="m.text")

@@ -12,7 +12,7 @@ async def help_(ctx, *, topic: str = "") -> None:
     registry = ctx.services.registry
     catalogue = ctx.services.catalogue
     if topic:
-        cmd = registry.get(topic.removeprefix(ctx.prefix).strip())
+        cmd = registry.get(topic.removeprefix(ctx.prefix).strip(), ctx.is_dm)
         if cmd is None or cmd.hidden:
             await ctx.reply("error.unknown_command", word=topic.split()[0][:40], prefix=ctx.prefix)
             return

@@ -10,6 +10,7 @@ from bot.text import Text
 from domain.stages import STAGES, Signals, next_stage, suggest
 from domain.timefmt import local
 from storage import communities as q
+from storage import consultations as consult_q
 from storage.models import Community
 
 StageName = Literal["potential", "coalescing", "maturing", "stewardship", "transformation"]
@@ -20,10 +21,10 @@ async def signals_of(ctx, community: Community) -> Signals:
     room = ctx.services.rooms(community.room_id)
     async with ctx.services.db() as session:
         posters = await q.poster_count(session, community.id)
-    # Prompt replies, consultations and impact reports are counted here once those
-    # features store them; until then there are none to count.
+        consultations = await consult_q.posted_count(session, community.id)
+    # Prompt replies and impact reports are counted here once those features store them.
     return Signals(members=len(room.joined_members()) if room else 0, posters=posters,
-                   prompt_replies=0, consultations=0, impacts=0,
+                   prompt_replies=0, consultations=consultations, impacts=0,
                    in_stage=ctx.services.clock.now() - community.stage_since)
 
 

@@ -1,0 +1,301 @@
+"""Anonymous case consultations, the member's side. Everything happens in a DM.
+
+The flow: `consult` → the request → a scrubbed preview → `send`, `edit` or
+`cancel`. The draft lives in memory only (bot/consult/desk.py). On `send` the
+member gets a secret case code once; only its slow keyed hash is stored, and
+nothing stored links the member to the case. With the code they can post a
+follow-up, read the replies, see the status, or close the case.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.consult.desk import Draft
+from bot.consult.policy import policy
+from bot.consult.posting import PROVIDER, categories_text
+from bot.framework import BadArgument, CheckFailure, command
+from bot.text import Text
+from domain.consult import MAX_REQUEST_CHARS, extract_categories, hash_code, new_code, new_label, normalize_code
+from domain import redact
+from domain.timefmt import local
+from storage import consultations as q
+from storage.models import Community, Consultation, ConsultationFollowup
+
+CANCEL_WORDS = ("cancel", "annuler")
+MAX_REPLY_CHARS = 1_500
+
+
+async def _my_communities(ctx) -> list[Community]:
+    """Open communities whose room the sender has joined: only they may ask there."""
+    async with ctx.services.db() as session:
+        rows = (await session.exec(select(Community).where(Community.closed_at.is_(None))
+                                   .order_by(Community.slug))).all()
+    out = []
+    for community in rows:
+        room = ctx.services.rooms(community.room_id)
+        if room is not None and room.is_joined(ctx.sender):
+            out.append(community)
+    return out
+
+
+def _labeller(ctx):
+    return lambda kind: "[" + ctx.t(f"redact.{kind}").plain + "]"
+
+
+async def _preview(ctx, draft: Draft, raw: str) -> None:
+    """Scrub the text, keep the result in the draft, and show it to the member."""
+    text, categories = extract_categories(raw)
+    if len(text) > MAX_REQUEST_CHARS:
+        raise BadArgument("consult.too_long", limit=MAX_REQUEST_CHARS, length=len(text))
+    if not text:
+        raise BadArgument("consult.empty")
+    scrubbed = redact.scrub(text, ctx.lang)
+    draft.text = scrubbed.render(_labeller(ctx))
+    draft.categories = categories or draft.categories
+    draft.replaced = len(scrubbed.replacements)
+    draft.step = "preview"
+    draft.member_events.append(ctx.event_id)
+    ctx.services.desk.touch(draft)
+    key = "consult.preview_followup" if draft.kind == "followup" else "consult.preview"
+    sent = await ctx.send(ctx.t(key, text=draft.text, count=draft.replaced,
+                                categories=categories_text(ctx.services, ctx.lang, draft.categories)))
+    draft.bot_events.extend(sent)
+
+
+async def _choose(ctx, draft: Draft, community: Community, raw: str) -> None:
+    draft.community_id, draft.step = community.id, "text"
+    ctx.lang = draft.lang = community.language
+    if raw:
+        await _preview(ctx, draft, raw)
+    else:
+        await ctx.reply("consult.intro", community=community.name)
+
+
+@command("consult", aliases=("consulter",), scope="dm")
+async def consult(ctx, *, text: str = "") -> None:
+    mine = await _my_communities(ctx)
+    if not mine:
+        raise CheckFailure("consult.no_community")
+    if not ctx.services.desk.may_submit(ctx.sender):
+        raise CheckFailure("consult.daily_limit", limit=ctx.services.config.consultations.max_per_day)
+    first, _, rest = text.partition(" ")
+    chosen = next((c for c in mine if c.slug == first.lower()), None)
+    if chosen is not None:
+        text = rest.strip()
+    elif len(mine) == 1:
+        chosen = mine[0]
+    draft = ctx.services.desk.new_draft(ctx.room_id, kind="request", step="community", lang=ctx.lang)
+    if chosen is None:
+        draft.choices, draft.pending = tuple(c.slug for c in mine), text
+        if text:
+            draft.member_events.append(ctx.event_id)
+        await ctx.reply("consult.which", slugs=", ".join(draft.choices))
+        return
+    await _choose(ctx, draft, chosen, text)
+
+
+async def intercept(ctx, text: str) -> bool:
+    """In a DM with a draft open, take the message as part of the flow; True if it was."""
+    desk = ctx.services.desk
+    draft = desk.draft(ctx.room_id)
+    if draft is None:
+        return False
+    ctx.lang = draft.lang
+    word = text.strip().lower()
+    try:
+        if draft.step == "community":
+            if word in draft.choices:
+                async with ctx.services.db() as session:
+                    community = (await session.exec(select(Community).where(Community.slug == word))).first()
+                pending, draft.pending = draft.pending, ""
+                await _choose(ctx, draft, community, pending)
+                return True
+            if word in CANCEL_WORDS:
+                return False
+            await ctx.reply("consult.which", slugs=", ".join(draft.choices))
+            return True
+        if draft.step == "text":
+            if word in CANCEL_WORDS:
+                return False
+            await _preview(ctx, draft, text)
+            return True
+        cmd, _ = ctx.services.registry.find(text, True)
+        if cmd is None:  # a new text without `edit`: remind rather than say "unknown command"
+            await ctx.reply("consult.answer_preview")
+            return True
+        return False
+    except BadArgument as exc:
+        await ctx.reply(exc.key, **exc.params)
+        return True
+
+
+async def _clean_up(ctx, draft: Draft) -> None:
+    """Redact the DM messages that held case text; ask the member to do it where the bot cannot."""
+    matrix = ctx.services.matrix
+    for event_id in draft.bot_events:
+        await matrix.redact(ctx.room_id, event_id)
+    if not draft.member_events:
+        return
+    results = [await matrix.redact(ctx.room_id, e) for e in draft.member_events]
+    await ctx.reply("consult.cleaned" if all(results) else "consult.delete_yourself")
+
+
+@command("send", aliases=("envoyer",), scope="dm")
+async def send(ctx) -> None:
+    desk = ctx.services.desk
+    draft = desk.draft(ctx.room_id)
+    if draft is None or draft.step != "preview":
+        raise CheckFailure("consult.nothing_to_send")
+    ctx.lang = draft.lang
+    if draft.kind == "request":
+        await _submit_request(ctx, draft)
+    else:
+        await _submit_followup(ctx, draft)
+    desk.drop(ctx.room_id)
+    await _clean_up(ctx, draft)
+
+
+async def _submit_request(ctx, draft: Draft) -> None:
+    s = ctx.services
+    if not s.desk.may_submit(ctx.sender):
+        raise CheckFailure("consult.daily_limit", limit=s.config.consultations.max_per_day)
+    code = new_code()
+    code_hash = await asyncio.to_thread(hash_code, code, s.keyring.derive("case-code"))
+    async with s.db() as session:
+        community = await session.get(Community, draft.community_id)
+        rules = policy(community, await q.settings(session, community.id), s.config.consultations)
+        row = Consultation(
+            community_id=community.id, label=new_label(await q.labels(session)), code_hash=code_hash,
+            status="review" if rules.review else "scheduled", categories=",".join(draft.categories),
+            text=draft.text, txn="copbot-c-" + secrets.token_hex(8),
+            due_at=None if rules.review else s.clock.now() + timedelta(seconds=rules.delay.pick()))
+        session.add(row)
+        await session.commit()
+    if row.status == "scheduled":
+        s.scheduler.at(PROVIDER, f"c{row.id}", row.due_at)
+    s.desk.submitted(ctx.sender)
+    if rules.review:
+        when = ctx.t("consult.when_review").plain
+    elif rules.delay.high_s == 0:
+        when = ctx.t("consult.when_now").plain
+    else:
+        when = ctx.t("consult.when_delay", low=rules.delay.low_s // 60, high=-(-rules.delay.high_s // 60)).plain
+    await ctx.reply("consult.sent", community=community.name, when=when, code=code)
+
+
+async def _submit_followup(ctx, draft: Draft) -> None:
+    s = ctx.services
+    async with s.db() as session:
+        case = await session.get(Consultation, draft.consultation_id)
+        if case is None or case.status != "posted":
+            raise CheckFailure("consult.not_open")
+        community = await session.get(Community, case.community_id)
+        rules = policy(community, await q.settings(session, community.id), s.config.consultations)
+        row = ConsultationFollowup(consultation_id=case.id, text=draft.text, txn="copbot-f-" + secrets.token_hex(8),
+                                   due_at=s.clock.now() + timedelta(seconds=rules.delay.pick()))
+        session.add(row)
+        await session.commit()
+    s.scheduler.at(PROVIDER, f"f{row.id}", row.due_at)
+    await ctx.reply("consult.followup_sent")
+
+
+@command("edit", aliases=("modifier",), scope="dm")
+async def edit(ctx, *, text: str) -> None:
+    draft = ctx.services.desk.draft(ctx.room_id)
+    if draft is None or draft.step not in ("text", "preview"):
+        raise CheckFailure("consult.nothing_to_edit")
+    ctx.lang = draft.lang
+    await _preview(ctx, draft, text)
+
+
+@command("cancel", aliases=("annuler",), scope="dm")
+async def cancel(ctx) -> None:
+    draft = ctx.services.desk.drop(ctx.room_id)
+    if draft is None:
+        raise CheckFailure("consult.nothing_to_cancel")
+    ctx.lang = draft.lang
+    await ctx.reply("consult.cancelled")
+    await _clean_up(ctx, draft)
+
+
+async def _case(ctx, code: str) -> tuple[Consultation, Community]:
+    """The case a code opens. A wrong code, and a case that does not exist, get the same answer."""
+    s = ctx.services
+    if s.desk.locked_out(ctx.sender):
+        raise CheckFailure("consult.too_many_attempts")
+    normalized = normalize_code(code) or code.lower()
+    code_hash = await asyncio.to_thread(hash_code, normalized, s.keyring.derive("case-code"))
+    async with s.db() as session:
+        row = await q.by_code_hash(session, code_hash)
+        community = await session.get(Community, row.community_id) if row else None
+    if row is None:
+        s.desk.failed_attempt(ctx.sender)
+        raise CheckFailure("consult.no_such_code")
+    ctx.lang = community.language
+    return row, community
+
+
+@command("followup", aliases=("suivi",), scope="dm")
+async def followup(ctx, code: str, *, text: str) -> None:
+    row, community = await _case(ctx, code)
+    if row.status != "posted":
+        raise CheckFailure("consult.not_open")
+    draft = ctx.services.desk.new_draft(ctx.room_id, kind="followup", step="text", lang=community.language,
+                                        community_id=community.id, consultation_id=row.id)
+    await _preview(ctx, draft, text)
+
+
+def _status_text(ctx, row: Consultation) -> Text:
+    if row.status == "rejected":
+        return ctx.t("consult.status_rejected", reason=row.note or "-")
+    return ctx.t(f"consult.status_{row.status}", label=row.label)
+
+
+@command("status", scope="dm", catalogue_name="case status")
+async def case_status(ctx, code: str) -> None:
+    row, _ = await _case(ctx, code)
+    await ctx.send(_status_text(ctx, row))
+
+
+@command("replies", aliases=("réponses", "reponses"), scope="dm")
+async def replies(ctx, code: str) -> None:
+    row, community = await _case(ctx, code)
+    if row.event_id is None:
+        await ctx.send(_status_text(ctx, row))
+        return
+    found = await ctx.services.matrix.thread_replies(row.room_id, row.event_id)
+    if not found:
+        await ctx.reply("consult.no_replies", label=row.label)
+        return
+    items = [ctx.t("consult.reply_item", author=r.author, when=local(r.at, community.timezone),
+                   body=r.body if len(r.body) <= MAX_REPLY_CHARS else r.body[:MAX_REPLY_CHARS] + "…")
+             for r in found]
+    await ctx.send(ctx.t("consult.replies", label=row.label, count=len(found)) + Text.join(items))
+
+
+@command("close", scope="dm", catalogue_name="case close")
+async def case_close(ctx, code: str) -> None:
+    row, community = await _case(ctx, code)
+    s = ctx.services
+    if row.status in ("closed", "rejected"):
+        raise CheckFailure("consult.already_closed")
+    async with s.db() as session:
+        fresh = await session.get(Consultation, row.id)
+        withdrawn = fresh.status in ("review", "scheduled")
+        fresh.status, fresh.closed_at = "closed", s.clock.now()
+        if withdrawn:  # never posted: nothing of it needs to stay
+            fresh.text, fresh.due_at = None, None
+        session.add(fresh)
+        await session.commit()
+    if withdrawn:
+        s.scheduler.cancel(PROVIDER, f"c{row.id}")
+        await ctx.reply("consult.withdrawn")
+        return
+    await s.sender.send(row.room_id, s.catalogue.render(community.language, "consult.closed_post", label=row.label),
+                        msgtype="m.text", thread_root=row.event_id)
+    await ctx.reply("consult.closed", label=row.label)

@@ -1,0 +1,159 @@
+"""Anonymous case consultations, the facilitators' side: settings and the review queue."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+from bot.consult.policy import Policy, policy
+from bot.consult.posting import PROVIDER, categories_text
+from bot.framework import BadArgument, command
+from bot.roles import facilitator_only
+from bot.text import Text
+from domain.consult import parse_delay_minutes
+from storage import consultations as q
+from storage.models import CommunityConsultSettings, Consultation
+
+MAX_RETENTION_DAYS = 3650
+
+
+async def _policy(ctx) -> Policy:
+    async with ctx.services.db() as session:
+        row = await q.settings(session, ctx.community.id)
+    return policy(ctx.community, row, ctx.services.config.consultations)
+
+
+async def _save(ctx, **values: object) -> Policy:
+    async with ctx.services.db() as session:
+        row = await session.get(CommunityConsultSettings, ctx.community.id)
+        if row is None:
+            row = CommunityConsultSettings(community_id=ctx.community.id)
+        for name, value in values.items():
+            setattr(row, name, value)
+        session.add(row)
+        await session.commit()
+        return policy(ctx.community, row, ctx.services.config.consultations)
+
+
+def _on_off(ctx, value: bool) -> str:
+    return ctx.t("consult.on" if value else "consult.off").plain
+
+
+def _delay_text(ctx, rules: Policy) -> str:
+    if rules.delay.high_s == 0:
+        return ctx.t("consult.delay_off").plain
+    return ctx.t("consult.delay_range", low=rules.delay.low_s // 60, high=-(-rules.delay.high_s // 60)).plain
+
+
+def _settings_text(ctx, rules: Policy, counts: dict[str, int]) -> Text:
+    room = rules.room_id if rules.dedicated_room else ctx.t("consult.community_room").plain
+    return ctx.t("consult.settings", room=room, delay=_delay_text(ctx, rules), review=_on_off(ctx, rules.review),
+                 retention=rules.retention_days, redact=_on_off(ctx, rules.redact_on_expiry),
+                 review_n=counts.get("review", 0), scheduled_n=counts.get("scheduled", 0),
+                 posted_n=counts.get("posted", 0), closed_n=counts.get("closed", 0),
+                 rejected_n=counts.get("rejected", 0))
+
+
+@command("consultations", checks=[facilitator_only], scope="room")
+async def show(ctx) -> None:
+    async with ctx.services.db() as session:
+        counts = await q.counts(session, ctx.community.id)
+    await ctx.send(_settings_text(ctx, await _policy(ctx), counts))
+
+
+@command("consultations room", checks=[facilitator_only], scope="room")
+async def set_room(ctx, room: str) -> None:
+    if room.lower() in ("default", "here", "ici"):
+        await _save(ctx, room_id=None)
+        await ctx.reply("consult.room_default")
+        return
+    room_id = await ctx.services.matrix.resolve_room(room)
+    if room_id is None or not ctx.services.matrix.in_room(room_id):
+        raise BadArgument("consult.bad_room")
+    await _save(ctx, room_id=room_id)
+    await ctx.reply("consult.room_set", room=room)
+
+
+@command("consultations delay", checks=[facilitator_only], scope="room")
+async def set_delay(ctx, minutes: str, unit: Literal["minutes", "min"] = "minutes") -> None:
+    if minutes.lower() in ("off", "0"):
+        delay = parse_delay_minutes("0-0")
+    else:
+        delay = parse_delay_minutes(minutes)
+    if delay is None:
+        raise BadArgument("consult.bad_delay")
+    rules = await _save(ctx, delay_min_s=delay.low_s, delay_max_s=delay.high_s)
+    await ctx.reply("consult.delay_set", delay=_delay_text(ctx, rules))
+
+
+@command("consultations review", checks=[facilitator_only], scope="room")
+async def set_review(ctx, state: Literal["on", "off"]) -> None:
+    await _save(ctx, review=state == "on")
+    await ctx.reply("consult.review_on" if state == "on" else "consult.review_off", prefix=ctx.prefix)
+
+
+@command("consultations retention", checks=[facilitator_only], scope="room")
+async def set_retention(ctx, days: int) -> None:
+    if not 1 <= days <= MAX_RETENTION_DAYS:
+        raise BadArgument("consult.bad_retention", limit=MAX_RETENTION_DAYS)
+    await _save(ctx, retention_days=days)
+    await ctx.reply("consult.retention_set", days=days)
+
+
+@command("consultations redact", checks=[facilitator_only], scope="room")
+async def set_redact(ctx, state: Literal["on", "off"]) -> None:
+    await _save(ctx, redact_on_expiry=state == "on")
+    await ctx.reply("consult.redact_set", state=_on_off(ctx, state == "on"))
+
+
+@command("queue", aliases=("file",), checks=[facilitator_only], scope="room")
+async def queue(ctx) -> None:
+    """The waiting texts go to the facilitator's DM: the community room must not see rejected ones."""
+    async with ctx.services.db() as session:
+        waiting = await q.in_review(session, ctx.community.id)
+    if not waiting:
+        await ctx.reply("consult.queue_empty")
+        return
+    items = [ctx.t("consult.queue_item", label=row.label, text=row.text or "",
+                   categories=categories_text(ctx.services, ctx.lang, row.categories)) for row in waiting]
+    dm = await ctx.services.matrix.dm_room(ctx.sender)
+    await ctx.services.sender.send(dm, ctx.t("consult.queue", name=ctx.community.name, count=len(waiting),
+                                             prefix=ctx.prefix) + Text.join(items))
+    await ctx.reply("consult.queue_sent", count=len(waiting))
+
+
+async def _waiting(ctx, label: str) -> Consultation:
+    async with ctx.services.db() as session:
+        row = await q.by_label(session, ctx.community.id, label)
+    if row is None or row.status != "review":
+        raise BadArgument("consult.not_in_queue", label=label[:40], prefix=ctx.prefix)
+    return row
+
+
+@command("approve", aliases=("approuver",), checks=[facilitator_only], scope="room")
+async def approve(ctx, label: str) -> None:
+    row = await _waiting(ctx, label)
+    rules = await _policy(ctx)
+    now = ctx.services.clock.now()
+    async with ctx.services.db() as session:
+        row = await session.get(Consultation, row.id)
+        row.status, row.decided_at = "scheduled", now
+        row.due_at = now + timedelta(seconds=rules.delay.pick())
+        session.add(row)
+        await session.commit()
+    ctx.services.scheduler.at(PROVIDER, f"c{row.id}", row.due_at)
+    await ctx.reply("consult.approved", label=row.label, delay=_delay_text(ctx, rules))
+
+
+@command("reject", aliases=("rejeter",), checks=[facilitator_only], scope="room")
+async def reject(ctx, label: str, *, reason: str) -> None:
+    row = await _waiting(ctx, label)
+    if len(reason) > 500:
+        raise BadArgument("consult.reason_too_long", limit=500)
+    async with ctx.services.db() as session:
+        row = await session.get(Consultation, row.id)
+        # The text is deleted at once; only the reason stays, for the member's `status <code>`.
+        row.status, row.note, row.text, row.decided_at = "rejected", reason, None, ctx.services.clock.now()
+        session.add(row)
+        await session.commit()
+    await ctx.reply("consult.rejected", label=row.label)

@@ -1,0 +1,1 @@
+"""Anonymous case consultations: the in-memory desk, the policy, and posting."""

@@ -1,0 +1,103 @@
+"""What the bot holds in memory, and only there, while a member writes a request.
+
+A draft is keyed by the DM room it is written in; it never touches the
+database, so a crash or the 30-minute expiry forgets it for good. The
+per-member counters (requests a day, wrong codes an hour) are keyed by an
+HMAC whose secret is random and replaced every day, so yesterday's keys
+cannot be recomputed by anyone, the bot included.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from bot.clock import Clock
+
+
+@dataclass
+class Draft:
+    kind: Literal["request", "followup"]
+    step: Literal["community", "text", "preview"]
+    expires_at: datetime
+    lang: str = "en"
+    choices: tuple[str, ...] = ()  # community slugs to choose from
+    community_id: int | None = None
+    consultation_id: int | None = None
+    text: str = ""  # scrubbed, as previewed
+    categories: tuple[str, ...] = ()
+    replaced: int = 0
+    pending: str = ""  # a request written before its community was chosen
+    member_events: list[str] = field(default_factory=list)  # the member's DM messages holding case text
+    bot_events: list[str] = field(default_factory=list)  # the bot's previews of it
+
+
+class Desk:
+    def __init__(self, clock: Clock, *, draft_minutes: int, max_per_day: int, max_attempts_per_hour: int):
+        self.clock = clock
+        self.draft_life = timedelta(minutes=draft_minutes)
+        self.max_per_day = max_per_day
+        self.max_attempts = max_attempts_per_hour
+        self._drafts: dict[str, Draft] = {}
+        self._day: date | None = None
+        self._secret = b""
+        self._submitted: defaultdict[str, int] = defaultdict(int)
+        self._failures: defaultdict[str, list[datetime]] = defaultdict(list)
+
+    # ----- drafts ----------------------------------------------------------
+
+    def new_draft(self, room_id: str, **values: object) -> Draft:
+        draft = Draft(expires_at=self.clock.now() + self.draft_life, **values)
+        self._drafts[room_id] = draft
+        return draft
+
+    def draft(self, room_id: str) -> Draft | None:
+        draft = self._drafts.get(room_id)
+        if draft is not None and draft.expires_at <= self.clock.now():
+            del self._drafts[room_id]
+            return None
+        return draft
+
+    def touch(self, draft: Draft) -> None:
+        draft.expires_at = self.clock.now() + self.draft_life
+
+    def drop(self, room_id: str) -> Draft | None:
+        return self._drafts.pop(room_id, None)
+
+    def expire(self) -> list[tuple[str, Draft]]:
+        """Forget drafts past their time; return them with their DM rooms, to tell the members."""
+        now = self.clock.now()
+        gone = [(room, d) for room, d in self._drafts.items() if d.expires_at <= now]
+        for room, _ in gone:
+            del self._drafts[room]
+        return gone
+
+    # ----- per-member limits, under a daily key ----------------------------
+
+    def _key(self, user_id: str) -> str:
+        today = self.clock.now().date()
+        if today != self._day:  # a new day: a new secret, and yesterday's counts are gone
+            self._day, self._secret = today, secrets.token_bytes(32)
+            self._submitted.clear()
+            self._failures.clear()
+        return hmac.new(self._secret, user_id.encode(), hashlib.sha256).hexdigest()
+
+    def may_submit(self, user_id: str) -> bool:
+        return self._submitted[self._key(user_id)] < self.max_per_day
+
+    def submitted(self, user_id: str) -> None:
+        self._submitted[self._key(user_id)] += 1
+
+    def locked_out(self, user_id: str) -> bool:
+        key = self._key(user_id)
+        hour_ago = self.clock.now() - timedelta(hours=1)
+        self._failures[key] = [t for t in self._failures[key] if t > hour_ago]
+        return len(self._failures[key]) >= self.max_attempts
+
+    def failed_attempt(self, user_id: str) -> None:
+        self._failures[self._key(user_id)].append(self.clock.now())

@@ -1,0 +1,33 @@
+"""A community's consultation settings: its own overrides over the config defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import ConsultationsConfig
+from domain.consult import DelayRange
+from storage.models import Community, CommunityConsultSettings
+
+
+@dataclass(frozen=True)
+class Policy:
+    room_id: str  # where requests are posted
+    dedicated_room: bool
+    delay: DelayRange
+    review: bool
+    retention_days: int
+    redact_on_expiry: bool
+
+
+def policy(community: Community, row: CommunityConsultSettings, defaults: ConsultationsConfig) -> Policy:
+    low, high = defaults.posting_delay_seconds
+    if row.delay_min_s is not None and row.delay_max_s is not None:
+        low, high = row.delay_min_s, row.delay_max_s
+    return Policy(
+        room_id=row.room_id or community.room_id,
+        dedicated_room=row.room_id is not None,
+        delay=DelayRange(low, high),
+        review=defaults.review if row.review is None else row.review,
+        retention_days=row.retention_days or defaults.retention_days,
+        redact_on_expiry=defaults.redact_on_expiry if row.redact_on_expiry is None else row.redact_on_expiry,
+    )

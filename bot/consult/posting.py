@@ -1,0 +1,115 @@
+"""Posting consultations and follow-ups when due, retention, and draft expiry.
+
+Posts are rows with a due time; the scheduler fires them (see bot/scheduler.py).
+Each post is sent with the row's own transaction id, so a post retried after
+a crash comes back as the same event instead of a second one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlmodel import select
+
+from bot.consult.policy import policy
+from bot.logs import fields
+from bot.text import Text
+from storage import consultations as q
+from storage.models import Community, Consultation, ConsultationFollowup
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+PROVIDER = "consult"
+
+
+def categories_text(services: "Services", lang: str, categories: str | tuple[str, ...]) -> str:
+    names = categories.split(",") if isinstance(categories, str) else list(categories)
+    names = [n for n in names if n]
+    return ", ".join(names) if names else services.catalogue.plain(lang, "consult.no_categories")
+
+
+def post_text(services: "Services", community: Community, row: Consultation) -> Text:
+    lang = community.language
+    return services.catalogue.render(lang, "consult.post", label=row.label, text=row.text or "",
+                                     categories=categories_text(services, lang, row.categories))
+
+
+class ConsultJobs:
+    def __init__(self, services: "Services"):
+        self.s = services
+
+    async def pending(self) -> list:
+        async with self.s.db() as session:
+            return await q.due_posts(session)
+
+    async def fire(self, key: str) -> None:
+        if key.startswith("c"):
+            await self._post_request(int(key[1:]))
+        else:
+            await self._post_followup(int(key[1:]))
+
+    async def _post_request(self, consultation_id: int) -> None:
+        async with self.s.db() as session:
+            row = await session.get(Consultation, consultation_id)
+            if row is None or row.status != "scheduled":
+                return  # already posted, withdrawn, or gone: nothing to do
+            community = await session.get(Community, row.community_id)
+            rules = policy(community, await q.settings(session, community.id), self.s.config.consultations)
+        event_ids = await self.s.sender.send(rules.room_id, post_text(self.s, community, row),
+                                             msgtype="m.text", txn=row.txn)
+        async with self.s.db() as session:
+            row = await session.get(Consultation, consultation_id)
+            row.status, row.room_id, row.event_id = "posted", rules.room_id, event_ids[0]
+            row.posted_at, row.due_at = self.s.clock.now(), None
+            session.add(row)
+            await session.commit()
+        log.info("consultation.posted", **fields(community=community.id))
+
+    async def _post_followup(self, followup_id: int) -> None:
+        async with self.s.db() as session:
+            row = await session.get(ConsultationFollowup, followup_id)
+            if row is None or row.event_id is not None or row.text is None:
+                return
+            case = await session.get(Consultation, row.consultation_id)
+            community = await session.get(Community, case.community_id)
+        text = self.s.catalogue.render(community.language, "consult.update_post", label=case.label, text=row.text)
+        event_ids = await self.s.sender.send(case.room_id, text, msgtype="m.text",
+                                             thread_root=case.event_id, txn=row.txn)
+        async with self.s.db() as session:
+            row = await session.get(ConsultationFollowup, followup_id)
+            row.event_id, row.posted_at, row.due_at = event_ids[0], self.s.clock.now(), None
+            session.add(row)
+            await session.commit()
+        log.info("consultation.followup_posted", **fields(community=community.id))
+
+    async def retention_sweep(self) -> int:
+        """Delete case texts past their community's retention; keep counts and categories."""
+        now = self.s.clock.now()
+        purged = 0
+        async with self.s.db() as session:
+            for community in (await session.exec(select(Community))).all():
+                rules = policy(community, await q.settings(session, community.id), self.s.config.consultations)
+                for row in await q.past_retention(session, community.id, now - timedelta(days=rules.retention_days)):
+                    updates = await q.followups(session, row.id)
+                    if rules.redact_on_expiry and row.room_id:
+                        for event_id in [row.event_id, *(f.event_id for f in updates)]:
+                            if event_id:
+                                await self.s.matrix.redact(row.room_id, event_id)
+                    row.text, row.purged_at = None, now
+                    session.add(row)
+                    for update in updates:
+                        update.text = None
+                        session.add(update)
+                    purged += 1
+            await session.commit()
+        if purged:
+            log.info("consultation.retention_purged", **fields(count=purged))
+        return purged
+
+    async def expire_drafts(self) -> None:
+        for room_id, draft in self.s.desk.expire():
+            await self.s.sender.send(room_id, self.s.catalogue.render(draft.lang, "consult.draft_expired"))

@@ -1,0 +1,70 @@
+"""MatrixOps on matrix-nio."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from nio import (AsyncClient, MegolmEvent, RoomCreateError, RoomMessageText, RoomPreset, RoomRedactResponse,
+                 RoomResolveAliasResponse)
+from nio.api import RelationshipType
+
+from bot.logs import fields
+from bot.matrix_ops import ThreadReply
+
+log = logging.getLogger(__name__)
+
+
+class NioOps:
+    def __init__(self, client: AsyncClient, bot_id: str):
+        self.client, self.bot_id = client, bot_id
+        self._created: dict[str, str] = {}  # DMs made before the next sync shows them
+
+    async def thread_replies(self, room_id: str, root_id: str, limit: int = 100) -> list[ThreadReply]:
+        """Replies in a thread, oldest first, without the bot's own messages."""
+        room = self.client.rooms.get(room_id)
+        out: list[ThreadReply] = []
+        try:
+            async for event in self.client.room_get_event_relations(room_id, root_id, RelationshipType.thread):
+                if isinstance(event, MegolmEvent):
+                    event = self.client.decrypt_event(event)
+                if not isinstance(event, RoomMessageText) or event.sender == self.bot_id:
+                    continue
+                name = room.user_name(event.sender) if room else None
+                at = datetime.fromtimestamp(event.server_timestamp / 1000, timezone.utc)
+                out.append(ThreadReply(name or event.sender, event.body, at))
+                if len(out) >= limit:
+                    break
+        except AttributeError:  # nio's iterator trips over an error response: treat as the end
+            log.warning("matrix.relations_failed")
+        return sorted(out, key=lambda r: r.at)
+
+    async def redact(self, room_id: str, event_id: str) -> bool:
+        resp = await self.client.room_redact(room_id, event_id)
+        return isinstance(resp, RoomRedactResponse)
+
+    async def resolve_room(self, room: str) -> str | None:
+        if room.startswith("!"):
+            return room
+        if not room.startswith("#"):
+            return None
+        resp = await self.client.room_resolve_alias(room)
+        return resp.room_id if isinstance(resp, RoomResolveAliasResponse) else None
+
+    def in_room(self, room_id: str) -> bool:
+        return room_id in self.client.rooms
+
+    async def dm_room(self, user_id: str) -> str:
+        """An existing two-person unnamed room with `user_id`, or a new direct chat."""
+        for room_id, room in self.client.rooms.items():
+            if not room.name and room.member_count <= 2 and user_id in room.users:
+                return room_id
+        if user_id in self._created:
+            return self._created[user_id]
+        resp = await self.client.room_create(is_direct=True, invite=[user_id],
+                                             preset=RoomPreset.trusted_private_chat)
+        if isinstance(resp, RoomCreateError):
+            log.warning("matrix.dm_create_failed", **fields(status=resp.status_code))
+            raise RuntimeError(f"cannot open a direct chat: {resp.status_code}")
+        self._created[user_id] = resp.room_id
+        return resp.room_id

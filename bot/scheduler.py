@@ -1,0 +1,99 @@
+"""Runs what the database says is due.
+
+The database is the single source of truth: each feature registers a
+provider that lists its pending actions from the database and fires one by
+key. On start every pending action is loaded again, so a restart loses
+nothing; an action that fell due while the bot was down fires at once
+(the provider decides whether a late action still makes sense). `fire`
+must check the database first, so a second call does nothing, and a failed
+action is retried with backoff instead of being dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Awaitable, Callable, Protocol
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock
+from bot.logs import fields
+
+log = logging.getLogger(__name__)
+
+Pending = Callable[[], Awaitable[list[tuple[str, datetime]]]]
+Fire = Callable[[str], Awaitable[None]]
+MAX_RETRY_S = 300
+
+
+@dataclass(frozen=True)
+class Provider:
+    pending: Pending
+    fire: Fire
+
+
+class Schedule(Protocol):
+    """What commands need: put an action on the clock, or take it off."""
+
+    def at(self, provider: str, key: str, due: datetime) -> None: ...
+    def cancel(self, provider: str, key: str) -> None: ...
+
+
+class Scheduler:
+    def __init__(self, clock: Clock):
+        self.clock = clock
+        self._aps = AsyncIOScheduler(timezone=timezone.utc)
+        self._providers: dict[str, Provider] = {}
+        self._failures: dict[str, int] = {}
+
+    def provide(self, name: str, pending: Pending, fire: Fire) -> None:
+        self._providers[name] = Provider(pending, fire)
+
+    def every(self, name: str, seconds: float, job: Callable[[], Awaitable[None]]) -> None:
+        self._aps.add_job(self._guarded, "interval", seconds=seconds, args=[name, job], id=f"every:{name}",
+                          replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None)
+
+    async def start(self) -> int:
+        """Start the clock and load every pending action; return how many were loaded."""
+        if not self._aps.running:
+            self._aps.start()
+        loaded = 0
+        for name, provider in self._providers.items():
+            for key, due in await provider.pending():
+                self.at(name, key, due)
+                loaded += 1
+        log.info("scheduler.loaded", **fields(actions=loaded))
+        return loaded
+
+    def at(self, provider: str, key: str, due: datetime) -> None:
+        run = max(due, self.clock.now())
+        self._aps.add_job(self._fire, "date", run_date=run, args=[provider, key], id=f"{provider}:{key}",
+                          replace_existing=True, misfire_grace_time=None, coalesce=True)
+
+    def cancel(self, provider: str, key: str) -> None:
+        job = self._aps.get_job(f"{provider}:{key}")
+        if job is not None:
+            job.remove()
+
+    def shutdown(self) -> None:
+        if self._aps.running:
+            self._aps.shutdown(wait=False)
+
+    async def _fire(self, provider: str, key: str) -> None:
+        job_id = f"{provider}:{key}"
+        try:
+            await self._providers[provider].fire(key)
+            self._failures.pop(job_id, None)
+        except Exception as exc:  # never dropped: retried with backoff until it works
+            failures = self._failures[job_id] = self._failures.get(job_id, 0) + 1
+            wait = min(MAX_RETRY_S, 5 * 2 ** min(failures, 6))
+            log.warning("scheduler.retry", exc_info=exc, **fields(provider=provider, attempt=failures, wait_s=wait))
+            self.at(provider, key, self.clock.now() + timedelta(seconds=wait))
+
+    async def _guarded(self, name: str, job: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await job()
+        except Exception as exc:
+            log.error("scheduler.periodic_failed", exc_info=exc, **fields(job=name))

@@ -1,0 +1,281 @@
+"""Anonymous consultations with the fake client: the whole flow, limits, review, retention."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot.matrix_ops import ThreadReply
+from domain.consult import code_entropy_bits, extract_categories, normalize_code, parse_delay_minutes
+from storage.models import Consultation, ConsultationFollowup
+from tests.fakes import FakeRoom, Harness
+
+ROOM, DM, FAC, BOB = "!room:test", "!dm-bob:test", "@fac:test", "@bob:test"
+REQUEST = ("The mother, Samira Haddad, told me her partner choked her last week. "
+           "Call her at 514-555-0199. Her son is 6 years old. #IPV #AP")
+
+
+@pytest.fixture
+async def h(tmp_path):
+    async with Harness(tmp_path) as harness:
+        harness.rooms[ROOM] = FakeRoom({FAC: 100, BOB: 0})
+        await harness.command("setup North circle", sender=FAC, room=ROOM)
+        harness.services.matrix.joined.add(ROOM)
+        harness.client.sent.clear()
+        yield harness
+
+
+async def dm(h, text, sender=BOB, room=DM):
+    sent = await h.command(text, sender=sender, room=room, dm=True)
+    return "\n".join(s.body for s in sent)
+
+
+def code_in(text: str) -> str:
+    return re.search(r"`([a-z]+(?:-[a-z]+){3})`", text).group(1)
+
+
+async def submit(h, text=REQUEST, sender=BOB, room=DM) -> str:
+    await dm(h, f"consult {text}", sender=sender, room=room)
+    return code_in(await dm(h, "send", sender=sender, room=room))
+
+
+async def posted(h) -> list:
+    """What the community room received once every pending post fell due."""
+    before = len(h.client.sent)
+    h.clock.advance(hours=1)
+    await h.run_due()
+    return [s for s in h.client.sent[before:] if s.room_id == ROOM]
+
+
+async def test_request_is_scrubbed_previewed_and_posted_only_after_send(h):
+    intro = await dm(h, "consult")
+    assert "Your identity stays hidden" in intro and "one message" in intro
+    preview = await dm(h, REQUEST)
+    request_event = f"$cmd{h.commands_run}"
+    assert "Samira" not in preview and "Haddad" not in preview and "555-0199" not in preview
+    assert "[name]" in preview and "[phone]" in preview
+    assert "6 years old" in preview and "choked" in preview
+    assert "IPV, AP" in preview
+    assert not [s for s in h.client.sent if s.room_id == ROOM]  # nothing without `send`
+
+    ack = await dm(h, "send")
+    code = code_in(ack)
+    assert "only this once" in ack and "2 to 15 minutes" in ack
+    assert not [s for s in h.client.sent if s.room_id == ROOM]  # the random delay holds it back
+
+    posts = await posted(h)
+    assert len(posts) == 1
+    post = posts[0]
+    assert post.content["msgtype"] == "m.text"
+    label = re.search(r"Consultation ([a-z]+-[a-z]+)", post.body).group(1)
+    assert "[name]" in post.body and "Samira" not in post.body and "in this message's thread" in post.body
+    assert "Categories: IPV, AP" in post.body
+    assert label not in code  # the label says nothing about the code
+    # The member's DM messages holding case text, and the bot's preview, were redacted.
+    assert (DM, request_event) in h.services.matrix.redacted
+    assert len([r for r in h.services.matrix.redacted if r[0] == DM]) >= 2
+
+
+async def test_edit_rescrubs_and_cancel_posts_nothing(h):
+    await dm(h, "consult A first version naming Mme Tremblay.")
+    edited = await dm(h, "edit A second version; the father, Kevin O'Brien, drinks. Email kob@example.org")
+    assert "Kevin" not in edited and "kob@example.org" not in edited and "[email]" in edited
+    assert "Tremblay" not in edited
+    cancelled = await dm(h, "cancel")
+    assert "nothing was posted" in cancelled
+    assert "no draft" in await dm(h, "send")
+    assert await posted(h) == []
+
+
+async def test_a_draft_expires_after_30_minutes(h):
+    await dm(h, f"consult {REQUEST}")
+    h.clock.advance(minutes=31)
+    assert "no draft" in await dm(h, "send")
+    await dm(h, f"consult {REQUEST}")
+    h.clock.advance(minutes=31)
+    await h.jobs.expire_drafts()
+    assert "deleted it" in h.client.sent[-1].body and h.client.sent[-1].room_id == DM
+
+
+async def test_a_new_message_during_preview_gets_a_reminder_not_an_error(h):
+    await dm(h, f"consult {REQUEST}")
+    answer = await dm(h, "Actually the child is 7")
+    assert "A draft is waiting" in answer
+
+
+async def test_only_members_may_ask_and_several_communities_are_chosen_by_slug(h):
+    assert "don't see you" in await dm(h, "consult", sender="@stranger:test", room="!dm-s:test")
+    h.rooms["!room2:test"] = FakeRoom({FAC: 100, BOB: 0})
+    await h.command("setup South circle", sender=FAC, room="!room2:test")
+    which = await dm(h, f"consult {REQUEST}")
+    assert "north-circle" in which and "south-circle" in which
+    preview = await dm(h, "south-circle")
+    assert "Preview" in preview and "[name]" in preview
+    await dm(h, "send")
+    h.services.matrix.joined.add("!room2:test")
+    posts_south = [s for s in await posted(h)]
+    assert posts_south == []  # posted in South's room, not North's
+    assert any(s.room_id == "!room2:test" and "Consultation" in s.body for s in h.client.sent)
+
+
+async def test_case_code_gives_followup_replies_status_and_close(h):
+    code = await submit(h)
+    assert "waits" not in await dm(h, f"status {code}")
+    await posted(h)
+    async with h.services.db() as session:
+        root = (await session.exec(select(Consultation))).one().event_id
+    status = await dm(h, f"status {code}")
+    assert "was posted as **consultation" in status or "was posted as consultation" in status
+
+    h.services.matrix.replies[root] = [
+        ThreadReply("Ana (addiction services)", "Has the safety plan covered the custody exchange?", h.clock.now())]
+    replies = await dm(h, f"replies {code}")
+    assert "Ana (addiction services)" in replies and "custody exchange" in replies
+
+    preview = await dm(h, f"followup {code} The hearing went well; call Dr Nadeau at 613-555-0142.")
+    assert "Nadeau" not in preview and "[phone]" in preview
+    await dm(h, "send")
+    h.clock.advance(hours=1)
+    await h.run_due()
+    update = h.client.sent[-1]
+    assert "Update from the person who asked" in update.body
+    assert update.content["m.relates_to"]["rel_type"] == "m.thread"
+    assert update.content["m.relates_to"]["event_id"] == root
+
+    closed = await dm(h, f"close {code}")
+    assert "is closed" in closed
+    assert "has closed consultation" in [s for s in h.client.sent if s.room_id == ROOM][-1].body
+    assert "not open" in await dm(h, f"followup {code} more")
+
+
+async def test_a_wrong_code_gets_the_same_answer_and_attempts_are_limited(h):
+    code = await submit(h)
+    wrong = await dm(h, "status abacus-abacus-abacus-abacus")
+    nonsense = await dm(h, "status hello")
+    assert wrong == nonsense and "No case matches" in wrong
+    for _ in range(3):
+        await dm(h, "replies abacus-abacus-abacus-abacus")
+    assert "Too many" in await dm(h, f"status {code}")  # even the right code waits now
+    h.clock.advance(hours=1, minutes=1)
+    assert "Too many" not in await dm(h, f"status {code}")
+
+
+async def test_daily_limit_is_three_requests(h):
+    for _ in range(3):
+        await submit(h)
+    assert "limit of 3" in await dm(h, "consult")
+    h.clock.advance(days=1)
+    assert "Your identity" in await dm(h, "consult")
+
+
+async def test_review_queue_approve_and_reject(h):
+    assert "review is on" in (await h.command("consultations review on", sender=FAC, room=ROOM))[0].body
+    refused = await h.command("queue", sender=BOB, room=ROOM)
+    assert "Only these roles" in refused[0].body
+    first = await submit(h)
+    second = await submit(h, "The grandmother fears for the twins #MT")
+    assert "waits for a facilitator" in await dm(h, f"status {first}")
+    assert await posted(h) == []
+
+    sent = await h.command("queue", sender=FAC, room=ROOM)
+    assert "sent you the 2" in sent[-1].body
+    queue_dm = [s for s in h.client.sent if s.room_id == f"!dm-{FAC}"][-1]
+    assert "grandmother" in queue_dm.body and "[name]" in queue_dm.body
+    labels = re.findall(r"\*\*([a-z]+-[a-z]+)\*\*", queue_dm.content["body"]) or \
+        re.findall(r"^([a-z]+-[a-z]+) \(", queue_dm.body, re.M)
+    assert len(labels) == 2
+
+    bad = await h.command("approve no-such", sender=FAC, room=ROOM)
+    assert "No request labelled" in bad[0].body and "Usage" in bad[0].body
+    await h.command(f"reject {labels[1]} Please remove the school's name.", sender=FAC, room=ROOM)
+    await h.command(f"approve {labels[0]}", sender=FAC, room=ROOM)
+    rejected = await dm(h, f"status {second}")
+    assert "did not post" in rejected and "remove the school's name" in rejected
+    posts = await posted(h)
+    assert len(posts) == 1 and labels[0] in posts[0].body
+    async with h.services.db() as session:
+        row = (await session.exec(select(Consultation).where(Consultation.label == labels[1]))).one()
+    assert row.text is None  # a rejected text is deleted at once
+
+
+async def test_retention_deletes_texts_keeps_counts_and_can_redact(h):
+    await h.command("consultations redact on", sender=FAC, room=ROOM)
+    code = await submit(h)
+    await posted(h)
+    await dm(h, f"followup {code} An update.")
+    await dm(h, "send")
+    await posted(h)
+    h.clock.advance(days=89)
+    assert await h.jobs.retention_sweep() == 0
+    h.clock.advance(days=2)
+    assert await h.jobs.retention_sweep() == 1
+    async with h.services.db() as session:
+        row = (await session.exec(select(Consultation))).one()
+        updates = (await session.exec(select(ConsultationFollowup))).all()
+    assert row.text is None and row.categories == "IPV,AP" and row.posted_at is not None
+    assert all(u.text is None for u in updates)
+    room_redactions = [e for r, e in h.services.matrix.redacted if r == ROOM]
+    assert row.event_id in room_redactions and updates[0].event_id in room_redactions
+    assert "1" in (await h.command("stage", sender=BOB, room=ROOM))[0].body  # still counted
+
+
+async def test_settings_commands_validate_and_change_the_delay(h):
+    bad = await h.command("consultations delay 15-2 minutes", sender=FAC, room=ROOM)
+    assert "range of minutes" in bad[0].body and "Example" in bad[0].body
+    await h.command("consultations delay off", sender=FAC, room=ROOM)
+    await submit(h)
+    await h.run_due()  # no delay: due at once
+    assert [s for s in h.client.sent if s.room_id == ROOM and "Consultation" in s.body]
+    denied = await h.command("consultations delay 1-2 minutes", sender=BOB, room=ROOM)
+    assert "Only these roles" in denied[0].body
+    bad_room = await h.command("consultations room #nowhere:test", sender=FAC, room=ROOM)
+    assert "not in that room" in bad_room[0].body
+    h.services.matrix.joined.add("!consult:test")
+    await h.command("consultations room !consult:test", sender=FAC, room=ROOM)
+    await submit(h)
+    await h.run_due()
+    assert h.client.sent[-1].room_id != DM
+    assert any(s.room_id == "!consult:test" for s in h.client.sent)
+    shown = (await h.command("consultations", sender=FAC, room=ROOM))[0].body
+    assert "!consult:test" in shown and "none (posted at once)" in shown
+
+
+async def test_when_the_bot_cannot_redact_it_asks_the_member(h):
+    h.services.matrix.can_redact_others = False
+    await dm(h, f"consult {REQUEST}")
+    answer = await dm(h, "send")
+    assert "delete them yourself" in answer
+
+
+async def test_french_flow(h):
+    await h.command("language fr", sender=FAC, room=ROOM)
+    intro = await dm(h, "consult")
+    assert "Votre identité reste cachée" in intro
+    preview = await dm(h, "Le conjoint, Jean-François Tremblay, a menacé la mère le 3 mars 2025.")
+    assert "Tremblay" not in preview and "[nom]" in preview and "[date]" in preview
+    ack = await dm(h, "envoyer")
+    assert "affiché **cette seule fois**" in ack or "cette seule fois" in ack
+
+
+async def test_nothing_in_the_database_names_the_member(h, tmp_path):
+    code = await submit(h)
+    await posted(h)
+    await dm(h, f"followup {code} An update from me.")
+    await dm(h, "send")
+    await dm(h, f"consult {REQUEST}")
+    await dm(h, "cancel")
+    await h.engine.dispose()  # flush the WAL into the file
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("test.db*"))
+    for secret in (BOB.encode(), b"bob", DM.encode(), code.encode(), b"Samira", b"555-0199"):
+        assert secret not in raw, secret
+
+
+def test_codes_labels_categories_and_delays():
+    assert code_entropy_bits() >= 50
+    assert normalize_code(" Acorn-TIDAL bravado-sprout ") == "acorn-tidal-bravado-sprout"
+    assert normalize_code("two-words") is None
+    assert extract_categories("a #ipv case #Custody and #unknown") == ("a case and #unknown", ("IPV", "custody"))
+    assert parse_delay_minutes("2-15").high_s == 900 and parse_delay_minutes("9-3") is None
