@@ -36,13 +36,19 @@ class Member:
         self._synced_once = True
         for room_id, info in resp.rooms.join.items():
             for event in info.timeline.events:
-                self.events.append((room_id, event.source))
+                source = event.source
+                if getattr(event, "decrypted", False):  # lets tests tell that it came encrypted
+                    source = {**source, "decrypted": True}
+                self.events.append((room_id, source))
         for room_id in resp.rooms.invite:
             await self.client.join(room_id)
 
     async def create_room(self, name: str, invite: list[str] = (), direct: bool = False,
-                          power: dict[str, int] | None = None) -> str:
+                          power: dict[str, int] | None = None, encrypted: bool = False) -> str:
         initial = []
+        if encrypted:
+            initial.append({"type": "m.room.encryption", "state_key": "",
+                            "content": {"algorithm": "m.megolm.v1.aes-sha2"}})
         if power:
             initial.append({"type": "m.room.power_levels", "state_key": "",
                             "content": {"users": {self.user_id: 100, **power}}})

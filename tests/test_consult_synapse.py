@@ -1,0 +1,164 @@
+"""Anonymous consultations on the real Synapse, and the privacy invariants they must keep.
+
+A scripted run of requests, an edit, a cancel, a follow-up, replies, a
+rejection and a close; afterwards the database files, the complete log
+output and every event the bot sent are searched for the requester's user
+id, display name and DM room id, and for unsalted hashes of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import logging
+import re
+
+import pytest
+
+from bot import logs
+from devtools.botrun import RunningBot
+from devtools.member import body_of
+
+pytestmark = pytest.mark.synapse
+
+REQUEST = ("consult The mother, Samira Haddad, told me that her partner choked her last week. "
+           "Her phone is 514-555-0199. Her son is 6 years old and the father drinks. "
+           "How can we plan for the custody exchange? #IPV #AP")
+
+
+def _code(text: str) -> str:
+    return re.search(r"`([a-z]+(?:-[a-z]+){3})`", text).group(1)
+
+
+def _forms(value: str) -> set[str]:
+    """The value and its unsalted hashes, as hex and base64."""
+    out = {value}
+    for algo in ("md5", "sha1", "sha256", "sha512"):
+        digest = hashlib.new(algo, value.encode()).digest()
+        out |= {digest.hex(), base64.b64encode(digest).decode().rstrip("="),
+                base64.urlsafe_b64encode(digest).decode().rstrip("=")}
+    return out
+
+
+async def _wait_post(member, room, predicate, timeout=30):
+    _, event = await member.wait_for(
+        lambda r, e: r == room and e.get("type") == "m.room.message" and predicate(e), timeout=timeout)
+    return event
+
+
+async def test_consultation_flow_leaves_no_trace_of_the_requester(bot_cfg, bot_user, members, tmp_path):
+    fac, asker, colleague = await members("fac", "asker", "colleague")
+    await asker.client.set_displayname("Rowan Quill")
+    bot = bot_user.user_id
+    log_text = io.StringIO()
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    logs.setup("INFO", "text", stream=log_text)  # exactly as `copbot run` configures it
+    cfg = bot_cfg(consultations={"posting_delay_seconds": [1, 2]})
+    try:
+        async with RunningBot(cfg):
+            room = await fac.create_room("Circle", invite=[bot, asker.user_id, colleague.user_id])
+            await fac.wait_for_member(room, bot)
+            for m in (asker, colleague):
+                await m.sync()
+                await fac.wait_for_member(room, m.user_id)
+            await fac.ask(room, "!cop setup Outaouais circle", bot)
+
+            dm = await asker.create_room("", invite=[bot], direct=True)
+            await asker.wait_for_member(dm, bot)
+            intro = await asker.ask(dm, "consult", bot)
+            assert "Your identity stays hidden" in body_of(intro)
+            preview = await asker.ask(dm, REQUEST.removeprefix("consult "), bot)
+            assert "Samira" not in body_of(preview) and "[phone]" in body_of(preview)
+            edited = await asker.ask(dm, "edit " + REQUEST.removeprefix("consult ") + " The school is École Sainte-Anne.", bot)
+            assert "Preview" in body_of(edited) and "Sainte-Anne" not in body_of(edited)
+            ack = await asker.ask(dm, "send", bot)
+            code = _code(body_of(ack))
+
+            post = await _wait_post(colleague, room, lambda e: "Consultation" in body_of(e))
+            label = re.search(r"Consultation ([a-z]+-[a-z]+)", body_of(post)).group(1)
+            assert "[name]" in body_of(post) and "Samira" not in body_of(post)
+            await colleague.say(room, "Has anyone checked the father's access to weapons?",
+                                thread_root=post["event_id"])
+
+            digest = await asker.ask(dm, f"replies {code}", bot)
+            assert "weapons" in body_of(digest)
+            await asker.ask(dm, f"followup {code} The hearing went well.", bot)
+            await asker.ask(dm, "send", bot)
+            update = await _wait_post(colleague, room, lambda e: "Update from the person who asked" in body_of(e))
+            assert update["content"]["m.relates_to"]["event_id"] == post["event_id"]
+
+            await asker.ask(dm, REQUEST, bot)
+            cancelled = await asker.ask(dm, "cancel", bot)
+            assert "nothing was posted" in body_of(cancelled)
+
+            await fac.ask(room, "!cop consultations review on", bot)
+            await asker.ask(dm, "consult The grandmother fears for the twins. #MT", bot)
+            second = _code(body_of(await asker.ask(dm, "send", bot)))
+            sent = await fac.ask(room, "!cop queue", bot)
+            assert "direct message" in body_of(sent)
+            _, queued = await fac.wait_for(lambda r, e: r != room and "grandmother" in body_of(e), timeout=30)
+            waiting = re.search(r"\*\*([a-z]+-[a-z]+)\*\*", queued["content"]["body"]) or \
+                re.search(r"^([a-z]+-[a-z]+) \(", queued["content"]["body"], re.M)
+            await fac.ask(room, f"!cop reject {waiting.group(1)} Please say which sectors are involved.", bot)
+            status = await asker.ask(dm, f"status {second}", bot)
+            assert "which sectors" in body_of(status)
+
+            closed = await asker.ask(dm, f"close {code}", bot)
+            assert label in body_of(closed)
+            await _wait_post(colleague, room, lambda e: "has closed consultation" in body_of(e))
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in saved[0]:
+            root.addHandler(handler)
+        root.setLevel(saved[1])
+
+    secrets_ = _forms(asker.user_id) | _forms("Rowan Quill") | _forms(dm) | _forms(asker.user_id.split(":")[0][1:])
+    db_bytes = b"".join(p.read_bytes() for p in (tmp_path / "bot").glob("copbot.db*"))
+    log_output = log_text.getvalue()
+    assert "consultation.posted" in log_output  # the log was captured
+    sent_by_bot = [e for m in (fac, asker, colleague) for _, e in m.events if e.get("sender") == bot]
+    events_json = json.dumps([e.get("content") for e in sent_by_bot])
+    assert len(sent_by_bot) > 15
+    for secret in secrets_:
+        assert secret.encode() not in db_bytes, secret
+        assert secret not in log_output, secret
+        assert secret not in events_json, secret
+    for text in ("Samira", "514-555-0199", code, second):
+        assert text.encode() not in db_bytes, text
+        assert text not in log_output, text
+
+
+async def test_intake_works_in_an_encrypted_dm(bot_cfg, bot_user, synapse, register, tmp_path):
+    from devtools.member import Member
+
+    bot = bot_user.user_id
+    fac = Member(synapse.url, await register("efac"), store=tmp_path / "efac")
+    asker = Member(synapse.url, await register("easker"), store=tmp_path / "easker", encryption=True)
+    try:
+        await fac.sync()
+        await asker.sync()
+        async with RunningBot(bot_cfg(consultations={"posting_delay_seconds": [0, 0]})):
+            room = await fac.create_room("Circle", invite=[bot, asker.user_id])
+            await fac.wait_for_member(room, bot)
+            await asker.sync()
+            await fac.wait_for_member(room, asker.user_id)
+            await fac.ask(room, "!cop setup Encrypted circle", bot)
+
+            dm = await asker.create_room("", invite=[bot], direct=True, encrypted=True)
+            await asker.wait_for_member(dm, bot)
+            await asker.sync()
+            assert asker.client.rooms[dm].encrypted
+            preview = await asker.ask(dm, REQUEST, bot, timeout=30)
+            assert preview.get("decrypted")  # the bot answered encrypted
+            assert "[phone]" in body_of(preview) and "Samira" not in body_of(preview)
+            ack = await asker.ask(dm, "send", bot, timeout=30)
+            assert "only this once" in body_of(ack) and ack.get("decrypted")
+            post = await _wait_post(fac, room, lambda e: "Consultation" in body_of(e))
+            assert "[phone]" in body_of(post)
+    finally:
+        await fac.close()
+        await asker.close()
