@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import tempfile
 import textwrap
 from pathlib import Path
@@ -30,20 +31,24 @@ async def exchange(member: Member, name: str, room: str, text: str, bot_id: str)
 
 
 async def scene(hs: Synapse, folder: Path) -> None:
-    bot_user, fac_user, mem_user = (await asyncio.gather(*(
-        asyncio.to_thread(hs.register, name) for name in ("copbot", "facilitator", "member"))))
-    config = bot_config(hs.url, bot_user, folder / "bot")
+    bot_user, fac_user, mem_user, col_user = (await asyncio.gather(*(
+        asyncio.to_thread(hs.register, name) for name in ("copbot", "facilitator", "member", "colleague"))))
+    # A short posting delay keeps the demo brisk; the default is 2 to 15 minutes.
+    config = bot_config(hs.url, bot_user, folder / "bot", consultations={"posting_delay_seconds": [2, 4]})
     facilitator = Member(hs.url, fac_user)
     member = Member(hs.url, mem_user)
+    colleague = Member(hs.url, col_user)
     try:
         await facilitator.sync()
         await member.sync()
+        await colleague.sync()
         async with RunningBot(config):
             print(f"\n== A facilitator creates a room and invites the bot ({bot_user.user_id})")
             room = await facilitator.create_room("Family violence practice circle",
-                                                 invite=[bot_user.user_id, mem_user.user_id])
+                                                 invite=[bot_user.user_id, mem_user.user_id, col_user.user_id])
             await facilitator.wait_for_member(room, bot_user.user_id)
             await member.sync()
+            await colleague.sync()
             print("   the bot joined on invite")
 
             print("\n== Checking the bot")
@@ -62,10 +67,32 @@ async def scene(hs: Synapse, folder: Path) -> None:
             dm = await member.create_room("", invite=[bot_user.user_id], direct=True)
             await member.wait_for_member(dm, bot_user.user_id)
             await exchange(member, "member (DM)", dm, "ping", bot_user.user_id)
+
+            await consultation(dm, room, member, colleague, bot_user.user_id)
         print("\nThe bot answered on a real homeserver. Demo finished.")
     finally:
         await facilitator.close()
         await member.close()
+        await colleague.close()
+
+
+async def consultation(dm: str, room: str, member: Member, colleague: Member, bot_id: str) -> None:
+    print("\n== An anonymous case consultation, asked in the DM")
+    await exchange(member, "member (DM)", dm, "consult", bot_id)
+    await exchange(member, "member (DM)", dm,
+                   "The mother, Samira Haddad, told me her partner choked her last week; he drinks heavily "
+                   "and the custody exchange is on Friday. Her 6-year-old is scared of him. She asked me to "
+                   "call her at 514-555-0199. How can we plan for the exchange safely? #IPV #AP", bot_id)
+    ack = await exchange(member, "member (DM)", dm, "send", bot_id)
+    code = re.search(r"`([a-z]+(?:-[a-z]+){3})`", body_of(ack)).group(1)
+    print("\n   ... a random delay, so the timing of the DM cannot point to the member ...")
+    _, post = await colleague.wait_for(
+        lambda r, e: r == room and e.get("sender") == bot_id and "Consultation" in body_of(e), timeout=60)
+    show("copbot (room)", body_of(post))
+    reply = "Has anyone looked at the father's access to weapons? Supervised exchange at a neutral place may help."
+    show("colleague (thread)", reply)
+    await colleague.say(room, reply, thread_root=post["event_id"])
+    await exchange(member, "member (DM)", dm, f"replies {code}", bot_id)
 
 
 def main() -> None:

@@ -63,7 +63,7 @@ async def test_request_is_scrubbed_previewed_and_posted_only_after_send(h):
 
     ack = await dm(h, "send")
     code = code_in(ack)
-    assert "only this once" in ack and "2 to 15 minutes" in ack
+    assert "only this once" in ack and "random delay of 2 to 15 minutes" in ack
     assert not [s for s in h.client.sent if s.room_id == ROOM]  # the random delay holds it back
 
     posts = await posted(h)

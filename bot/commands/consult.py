@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.consult.desk import Draft
-from bot.consult.policy import policy
+from bot.consult.policy import describe_delay, policy
 from bot.consult.posting import PROVIDER, categories_text
 from bot.framework import BadArgument, CheckFailure, command
 from bot.text import Text
@@ -184,7 +184,7 @@ async def _submit_request(ctx, draft: Draft) -> None:
     elif rules.delay.high_s == 0:
         when = ctx.t("consult.when_now").plain
     else:
-        when = ctx.t("consult.when_delay", low=rules.delay.low_s // 60, high=-(-rules.delay.high_s // 60)).plain
+        when = ctx.t("consult.when_delay", delay=describe_delay(ctx, rules.delay)).plain
     await ctx.reply("consult.sent", community=community.name, when=when, code=code)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Literal
 
-from bot.consult.policy import Policy, policy
+from bot.consult.policy import Policy, describe_delay, policy
 from bot.consult.posting import PROVIDER, categories_text
 from bot.framework import BadArgument, command
 from bot.roles import facilitator_only
@@ -40,9 +40,7 @@ def _on_off(ctx, value: bool) -> str:
 
 
 def _delay_text(ctx, rules: Policy) -> str:
-    if rules.delay.high_s == 0:
-        return ctx.t("consult.delay_off").plain
-    return ctx.t("consult.delay_range", low=rules.delay.low_s // 60, high=-(-rules.delay.high_s // 60)).plain
+    return describe_delay(ctx, rules.delay)
 
 
 def _settings_text(ctx, rules: Policy, counts: dict[str, int]) -> Text:

@@ -31,3 +31,12 @@ def policy(community: Community, row: CommunityConsultSettings, defaults: Consul
         retention_days=row.retention_days or defaults.retention_days,
         redact_on_expiry=defaults.redact_on_expiry if row.redact_on_expiry is None else row.redact_on_expiry,
     )
+
+
+def describe_delay(ctx, delay: DelayRange) -> str:
+    """'2 to 15 minutes', or seconds for the short delays used in demos and tests."""
+    if delay.high_s == 0:
+        return ctx.t("consult.delay_off").plain
+    if delay.high_s < 120:
+        return ctx.t("consult.delay_seconds", low=delay.low_s, high=delay.high_s).plain
+    return ctx.t("consult.delay_range", low=delay.low_s // 60, high=-(-delay.high_s // 60)).plain
