@@ -1,0 +1,171 @@
+"""Identifiers with a shape: contacts, postal codes, addresses, exact dates and id numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+import phonenumbers
+
+from domain.redact.spans import Span
+
+_L = r"A-Za-zÀ-ÖØ-öø-ÿ"  # letters, accented included
+_CAP = r"[A-ZÀ-ÖØ-Þ]"
+
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+URL = re.compile(
+    r"(?i)\b(?:https?://|www\.)[^\s<>\"]+"
+    r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|ca|org|net|info|io|fr|uk|au|us|gov|edu|co|me|ly|app|quebec)"
+    r"\b(?:/[^\s<>\"]*)?"
+)
+HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?(?::[\w.-]+)?")
+_PLATFORM = r"(?:Instagram|Insta|IG|TikTok|Snapchat|Snap|Facebook|FB|Twitter|X|Telegram|WhatsApp|Discord|Reddit|YouTube|Threads|Kik|Tinder|Messenger|Signal)"
+HANDLE_CONTEXT = re.compile(
+    rf"(?i:\b{_PLATFORM}\b(?:\s+(?:account|profile|handle|username|page|compte|profil))?"
+    r"(?:\s*(?:as|under|sous(?:\s+le\s+(?:nom|pseudo))?|comme|named|nommé|appelé|is|est|handle|:|-|=)\s*|\s+)"
+    r"|\b(?:username|user\s*name|handle|pseudo|nom\s+d'utilisateur|alias\s+en\s+ligne)\s*(?:is|est|:|=)?\s*)"
+    r"(@?[A-Za-z0-9_][A-Za-z0-9_.]{1,40}[A-Za-z0-9_])"
+)
+
+_MONTHS_EN = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_MONTHS_FR = r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|janv|févr|fevr|avr|juil|sept|oct|nov|déc|dec)\.?"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+_ORD = r"(?:st|nd|rd|th|er|e|re)?"
+_YEAR = r"(?:19|20)\d\d"
+DATES = tuple(re.compile(p) for p in (
+    rf"\b{_YEAR}[-/.](?:0?[1-9]|1[0-2])[-/.]{_DAY}\b",
+    rf"\b{_DAY}[-/.](?:0?[1-9]|1[0-2])[-/.](?:{_YEAR}|\d\d)\b",
+    rf"\b(?:0?[1-9]|1[0-2])[-/.]{_DAY}[-/.](?:{_YEAR}|\d\d)\b",
+    rf"\b(?:0?[1-9]|1[0-2])/{_DAY}\b",
+    rf"(?i:\b{_MONTHS_EN})\s+{_DAY}{_ORD}\b(?:,?\s+{_YEAR}\b)?",
+    rf"(?i:\bthe\s+)?\b{_DAY}{_ORD}\s+(?i:of\s+)?{_MONTHS_EN}(?:,?\s+{_YEAR}\b)?",
+    rf"(?i)\b(?:1er|{_DAY}(?:e|er|re)?)\s+{_MONTHS_FR}(?:\s+{_YEAR})?\b",
+    rf"(?i)\b(?:le|du|au)\s+(?:1er|{_DAY})(?=\s*(?:,|\.|$|\s+(?:à|a|au|prochain|dernier)\b))",
+))
+
+_CA_POSTAL = r"[ABCEGHJ-NPRSTVXYabceghj-nprstvxy]\d[ABCEGHJ-NPRSTV-Zabceghj-nprstv-z][ -]?\d[ABCEGHJ-NPRSTV-Zabceghj-nprstv-z]\d"
+_STATES = r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)"
+POSTAL = tuple(re.compile(p) for p in (
+    rf"(?<![\w-]){_CA_POSTAL}(?![\w-])",
+    rf"\b{_STATES},?\s+\d{{5}}(?:-\d{{4}})?\b",
+    r"\b\d{5}-\d{4}\b",
+    r"(?i:\b(?:zip|zip\s+code|code\s+postal|postcode|postal\s+code)\b:?\s*)\d{4,5}\b",
+    r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b",
+    r"\b(?:NSW|VIC|Vic|QLD|Qld|SA|WA|TAS|Tas|NT|ACT),?\s+\d{4}\b",
+    rf"\b\d{{5}}(?=\s+{_CAP}[a-zà-ÿ])",
+))
+
+_STREET_FR = r"(?:rue|avenue|av\.|boulevard|boul\.|bd|blvd|chemin|ch\.|rang|route|rte|place|montée|montee|côte|cote|allée|allee|impasse|promenade|croissant|terrasse|carré|square|ruelle|sentier|voie)"
+_STREET_EN = (r"(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Drive|Dr|Crescent|Cres|Court|Ct|Lane|Ln|Way|Place|Pl|"
+              r"Terrace|Tce|Parade|Pde|Highway|Hwy|Circle|Cir|Trail|Row|Close|Grove|Gardens|Square|Sq|Parkway|Pkwy|"
+              r"Line|Concession|Sideroad|Esplanade|Mews)")
+_UNIT = r"(?:,?\s*(?i:apt|apartment|app|appartement|unit|unité|suite|bureau|flat|logement|#)\.?\s*[\w-]+)"
+_NAMEWORD = rf"(?:{_CAP}[{_L}'’.-]*|\d+(?:e|th|st|nd|rd|er)?)"
+ADDRESSES = tuple(re.compile(p) for p in (
+    rf"(?:(?i:unit|apt|flat|suite|app\.?)\s*\w+[/,]?\s*)?\b\d+[A-Za-z]?(?:[-/]\d+[A-Za-z]?)?,?\s+(?i:{_STREET_FR})\s+"
+    rf"(?:(?:de\s+la|de\s+l'|du|des|de|d'|l'|la|le|saint|sainte|st|ste)\s*)?{_NAMEWORD}(?:[\s-]+{_NAMEWORD}){{0,3}}{_UNIT}?",
+    rf"(?:(?i:unit|apt|flat|suite)\s*\w+[/,]?\s*)?\b\d+[A-Za-z]?(?:[-/]\d+[A-Za-z]?)?,?\s+(?:{_NAMEWORD}\s+){{1,4}}"
+    rf"{_STREET_EN}\b\.?(?:\s+(?:North|South|East|West|N|S|E|W|Est|Ouest|Nord|Sud)\b)?{_UNIT}?",
+    rf"\b(?i:{_STREET_FR})\s+(?:(?:de\s+la|de\s+l'|du|des|de|d'|l')\s*)?(?:Saint|Sainte|St|Ste)?-?{_CAP}[{_L}'’-]+(?:[\s-]+{_CAP}[{_L}'’-]+){{0,2}}",
+    rf"\b(?:{_CAP}[{_L}'’-]+\s+){{1,3}}{_STREET_EN}\b(?!\s+(?:[a-z]))",
+    r"(?i)\b(?:PO|P\.O\.|C\.P\.|CP|case\s+postale)\s*(?:Box\s*)?\d+\b",
+))
+
+_ID_KEY = (r"(?:file|case|dossier|docket|court\s+file|claim|report|incident|occurrence|événement|evenement|référence|"
+           r"reference|ref|matricule|client|member|membre|card|carte|health\s+card|NAS|SIN|SSN|NHS|Medicare|RAMQ|OHIP|"
+           r"permis|licen[cs]e|plate|plaque|immatriculation|numéro|numero|number|badge|patient|MRN|chart|IRCC|UCI)")
+IDS = tuple(re.compile(p) for p in (
+    rf"(?i:\b{_ID_KEY}\b)\.?\s*(?i:(?:no|n°|nº|number|numéro|numero|#|num)\.?\s*)?(?:[:#]\s*)?"
+    r"([A-Za-z]{0,4}[-\s]?\d[\w]*(?:[-/.\s]\d[\w]*){0,4})",
+    r"\b[A-Z]{4}\s?\d{4}\s?\d{4}\b",                        # RAMQ
+    r"\b\d{3}-\d{2}-\d{5,6}-\d{2,3}\b",                      # Québec court file
+    r"\b\d{3}[-\s]\d{3}[-\s]\d{3}\b",                        # SIN / NAS
+    r"\b\d{3}-\d{2}-\d{4}\b",                                # SSN
+    r"\b\d{4}[-\s]\d{3}[-\s]\d{3}(?:[-\s]?[A-Z]{2})?\b",     # Ontario health card
+    r"\b\d{4}\s?\d{5}\s?\d(?:[\s/-]\d)?\b",                   # Medicare AU
+    r"\b\d{3}\s\d{3}\s\d{4}\b",                              # NHS
+    r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Z0-9]{2,}(?:-[A-Z0-9]+){1,4}\b",  # QC-2024-0012, A-123-B
+    r"\b(?:No|N°|Nº|no\.|#)\s?\d{3,}\b",
+    r"\b\d[\d-]{5,}\d\b",
+    r"\b[A-Z]{3}[\s-]?\d{3,4}\b",                            # plates ABC 123
+    r"\b[A-Z]\d{2}[\s-]?[A-Z]{3}\b",
+    r"\b\d{3}[\s-]?[A-Z]{3}\b",
+    r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b",                         # UK plate
+))
+_NOT_IDS = re.compile(r"(?:19|20)\d\d-(?:19|20)\d\d|\d{1,3}(?:[\s,]\d{3})+|[A-Z]+-\d{1,2}|DSM-\d|C-\d+|P-\d+")
+
+PHONE_EXT = re.compile(r"\s*,?\s*(?i:ext\.?|extension|x|poste|p\.|#)\s*\d{1,6}\b")
+PHONE_LOOSE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{1,5}){1,5}(?![\w])")
+
+
+def _finditer(patterns: tuple[re.Pattern[str], ...], text: str, kind: str) -> Iterator[Span]:
+    for pat in patterns:
+        for m in pat.finditer(text):
+            start, end = (m.start(1), m.end(1)) if pat.groups else m.span()
+            if start >= 0 and end > start:
+                yield Span(start, end, kind)
+
+
+def contacts(text: str) -> list[Span]:
+    out = [Span(*m.span(), "email") for m in EMAIL.finditer(text)]
+    for m in URL.finditer(text):
+        end = m.end()
+        while end > m.start() and text[end - 1] in ".,;:!?)":
+            end -= 1
+        out.append(Span(m.start(), end, "url"))
+    out += [Span(*m.span(), "handle") for m in HANDLE.finditer(text)]
+    out += [Span(*m.span(1), "handle") for m in HANDLE_CONTEXT.finditer(text) if not m.group(1).islower() or "_" in m.group(1) or "." in m.group(1) or any(c.isdigit() for c in m.group(1)) or m.group(1).startswith("@")]
+    return out
+
+
+@lru_cache(maxsize=1)
+def _regions() -> tuple[str, ...]:
+    return ("CA", "FR", "GB", "AU")
+
+
+_LOCAL_7 = re.compile(r"[2-9]\d\d[-.\s]\d{4}")
+_NOT_PHONE = re.compile(r"(?:19|20)\d\d\s*[-/–]\s*(?:(?:19|20)\d\d|\d\d?[-/.]\d\d?)")
+
+
+def _phone_like(piece: str) -> bool:
+    digits = sum(c.isdigit() for c in piece)
+    if _NOT_PHONE.fullmatch(piece.strip()):
+        return False
+    return 8 <= digits <= 15 or bool(_LOCAL_7.fullmatch(piece.strip()))
+
+
+def phones(text: str) -> list[Span]:
+    out: list[Span] = []
+    for region in _regions():
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+            if _phone_like(m.raw_string):
+                out.append(Span(m.start, m.end, "phone"))
+    for m in PHONE_LOOSE.finditer(text):
+        if _phone_like(m.group()):
+            out.append(Span(*m.span(), "phone"))
+    extended = []
+    for s in out:
+        ext = PHONE_EXT.match(text, s.end)
+        extended.append(Span(s.start, ext.end(), "phone") if ext else s)
+    return extended
+
+
+def shaped(text: str) -> list[Span]:
+    """Every identifier found by its shape alone."""
+    dates = list(_finditer(DATES, text, "date"))
+    out = contacts(text) + dates
+    out += [p for p in phones(text) if not any(d.start <= p.start and p.end <= d.end for d in dates)]
+    out += _finditer(POSTAL, text, "postal")
+    out += _finditer(ADDRESSES, text, "address")
+    phone_spans = [s for s in out if s.kind == "phone"]
+    for n, pat in enumerate(IDS):
+        for s in _finditer((pat,), text, "id"):
+            piece = text[s.start:s.end].strip()
+            if _NOT_IDS.fullmatch(piece) or sum(c.isdigit() for c in piece) < 2:
+                continue
+            # a bare digit run inside a phone number is the phone number
+            if n > 2 and any(p.start <= s.start and s.end <= p.end for p in phone_spans):
+                continue
+            out.append(s)
+    return out
