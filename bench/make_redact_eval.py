@@ -61,7 +61,7 @@ class Case:
             "plate": (rng.choice(p.plates)(rng), "id"),
             "org": (rng.choice(p.orgs[lang])(rng, fk), "organization"),
             "school": (rng.choice(p.schools[lang])(rng, fk), "organization"),
-            "town": (rng.choice(p.towns + [fk.city(), fk2.city()]), "place"),
+            "town": (rng.choice(p.towns + [f.city() for f in (fk, fk2) if f.locales[0] != "fr_CA"]), "place"),
             "hood": (rng.choice(p.hoods), "place"),
         }
 

@@ -5,12 +5,13 @@
 Sources:
 - the `names` 0.3.0 sdist (MIT) ships the US Census 1990 name files, which are public domain;
 - xkcdpass's `legacy` list (derived from 12Dicts, public domain dedication) and `fr-freelang`
-  (public domain) are used only to decide which names are also everyday words; they are not vendored.
+  (public domain) give the everyday English and French words, vendored folded as words_en/fr.txt.gz.
 The script never runs at bot run time.
 """
 
 from __future__ import annotations
 
+import gzip
 import sys
 import tarfile
 from pathlib import Path
@@ -36,19 +37,19 @@ def _census(tar_path: str) -> dict[str, list[str]]:
     return out
 
 
-def _words(static: Path) -> set[str]:
+def _words(static: Path, fname: str) -> set[str]:
     words: set[str] = set()
-    for fname in ("legacy", "fr-freelang"):
-        for line in (static / fname).read_text(encoding="utf-8-sig").splitlines():
-            w = line.strip()
-            if w and w[0].islower():
-                words.add(fold(w))
+    for line in (static / fname).read_text(encoding="utf-8-sig").splitlines():
+        w = line.strip()
+        if w and w[0].islower():
+            words.add(fold(w))
     return words
 
 
 def main(argv: list[str]) -> int:
     census = _census(argv[0])
-    words = _words(Path(argv[1]))
+    by_lang = {"en": _words(Path(argv[1]), "legacy"), "fr": _words(Path(argv[1]), "fr-freelang")}
+    words = by_lang["en"] | by_lang["fr"]
     common = read_words("common.txt") | read_words("name_words.txt")
     first = sorted(set(census["dist.male.first"]) | set(census["dist.female.first"]))
     surnames = [s for s in census["dist.all.last"] if s not in words and s not in common][:SURNAMES_KEPT]
@@ -62,6 +63,9 @@ def main(argv: list[str]) -> int:
         "# and first_names.txt minus public-domain word lists (12Dicts via xkcdpass, fr-freelang).\n"
         + "\n".join(plain) + "\n"
     )
+    for lang, lang_words in by_lang.items():
+        listing = "\n".join(sorted(w for w in lang_words if len(w) > 1 and "'" not in w)) + "\n"
+        (DATA / f"words_{lang}.txt.gz").write_bytes(gzip.compress(listing.encode(), compresslevel=9, mtime=0))
     print(f"{len(first)} first names, {len(surnames)} surnames, {len(plain)} plain first names")
     return 0
 

@@ -193,7 +193,7 @@ def pools() -> Pools:
                "Tofino", "Flin Flon", "Wawa", "Kapuskasing", "Dryden", "Baie-Johan-Beetz", "Port-Cartier",
                "Broken Hill", "Bourke", "Whyalla", "Kendal", "Penrith", "Sainte-Anne-des-Monts"],
         hoods=["Rosemont", "Hochelaga", "Ahuntsic", "Villeray", "Parc-Extension", "Montréal-Nord", "Saint-Henri",
-               "Limoilou", "Vanier", "Jane and Finch", "Regent Park", "the Glebe", "Côte-des-Neiges", "Pointe-Saint-Charles",
+               "Limoilou", "Vanier", "Jane and Finch", "Regent Park", "Côte-des-Neiges", "Pointe-Saint-Charles",
                "Verdun", "Saint-Sauveur", "Fleurimont", "Chomedey", "Petite-Bourgogne"],
     )
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot import __version__, logs
 from bot.config import ConfigError, load
+from domain.redact.cli import add_arguments as redact_arguments
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -92,6 +93,13 @@ def _login(args: argparse.Namespace) -> int:
     return 0
 
 
+def _redact(args: argparse.Namespace) -> int:
+    from domain.redact import cli as redact_cli
+
+    argv = ["--lang", args.lang] + (["--explain"] if args.explain else [])
+    return redact_cli.main(argv, sys.stdin, sys.stdout)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="copbot", description="A Matrix bot for communities of practice.")
     p.add_argument("--version", action="version", version=f"copbot {__version__}")
@@ -109,6 +117,8 @@ def parser() -> argparse.ArgumentParser:
     login.add_argument("--device-id", default="COPBOT01")
     login.add_argument("--output", default="data/credentials.toml", help="file to write (mode 0600)")
     login.set_defaults(func=_login)
+    redact = sub.add_parser("redact", help="remove identifiers from a request read from stdin")
+    redact_arguments(redact).set_defaults(func=_redact)
     return p
 
 

@@ -44,5 +44,5 @@ def scrub(text: str, lang: str = "en") -> Scrubbed:
 
     if lang not in ("en", "fr"):
         raise ValueError(f"unsupported language: {lang!r}")
-    spans = find_all(text)
+    spans = find_all(text, lang)
     return Scrubbed(text, tuple(Replacement(s.kind, s.start, s.end, text[s.start:s.end]) for s in spans))

@@ -11,7 +11,7 @@ from domain.redact.tokens import fold_same_length, tokenize
 _GUESSED = ("name", "organization", "place")
 
 
-def find_all(text: str) -> list[Span]:
+def find_all(text: str, lang: str = "en") -> list[Span]:
     lex = lexicon()
     folded = fold_same_length(text)
     tokens = tokenize(text)
@@ -21,7 +21,7 @@ def find_all(text: str) -> list[Span]:
     where = places.places(tokens, text, folded, lex)
     guessed = [s for s in orgs + where if not _inside(s, protected)]
     taken = [(s.start, s.end) for s in shaped + guessed]
-    people = names.find(tokens, text, lex, protected, taken)
+    people = names.find(tokens, text, lex, protected, taken, lang)
     return merge(shaped + guessed + [s for s in people if not _inside(s, protected)], text)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +32,21 @@ def read_phrases(fname: str) -> frozenset[str]:
     return frozenset(fold(" ".join(line.split())) for line in _lines(fname) if line)
 
 
+@lru_cache(maxsize=2)
+def _dictionary(lang: str) -> frozenset[str]:
+    raw = resources.files("domain.redact").joinpath("data", f"words_{lang}.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(raw).decode("utf-8").split())
+
+
+_PREFIXES = frozenset("co ex re non pre post anti self semi mi demi sous sur auto bi multi inter pseudo mini micro".split())
+_SUFFIXES = tuple((s, tuple(r.split("|"))) for s, r in (
+    ("ies", "y"), ("es", "|e"), ("s", ""), ("x", ""), ("ed", "|e"), ("ing", "|e"), ("ly", ""), ("ers", "|e"),
+    ("er", "|e"), ("ees", "e|er"), ("ee", "e|er"), ("es", "er"), ("e", "|er"), ("ements", "er|e"), ("ement", "er|e"),
+    ("euses", "eux|er"), ("euse", "eux|er"), ("ives", "if"), ("ive", "if"), ("iques", "ique"), ("aux", "al"),
+    ("trices", "teur"), ("trice", "teur"), ("nnes", "n"), ("nne", "n"), ("elles", "el"), ("elle", "el"),
+))
+
+
 @dataclass(frozen=True)
 class Lexicon:
     first: frozenset[str]        # known first names (folded)
@@ -41,8 +57,34 @@ class Lexicon:
     common: frozenset[str]       # sentence openers and function words: never names alone
     keep: frozenset[str]         # protected clinical, legal, sector and geography terms
     places: frozenset[str]
+    words: frozenset[str]        # everyday English and French words (folded)
+    words_en: frozenset[str]
+    words_fr: frozenset[str]
     keep_max_words: int
     places_max_words: int
+
+    def is_word(self, w: str) -> bool:
+        """An everyday word, inflections and compounds included ("problématiques", "co-occurring")."""
+        if w in self.words or w in self.common or "'" in w:
+            return True
+        if "-" in w:
+            return all(p in _PREFIXES or self.is_word(p) for p in w.split("-") if p)
+        for suffix, repl in _SUFFIXES:
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+                stem = w[: len(w) - len(suffix)]
+                if any(stem + r in self.words for r in repl):
+                    return True
+                if len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in self.words:
+                    return True  # occurring, stopped
+        return False
+
+    def ambiguous(self, w: str, lang: str) -> bool:
+        """A name that is also a word of the request's language: Hope in English, Pierre in French."""
+        if w not in self.name_words:
+            return False
+        other = self.words_fr if lang == "en" else self.words_en
+        own = self.words_en if lang == "en" else self.words_fr
+        return w in own or w in self.common or w not in other
 
     def is_first(self, w: str) -> bool:
         return w in self.first or all(p in self.first for p in w.split("-")) and "-" in w
@@ -65,6 +107,9 @@ def lexicon() -> Lexicon:
         common=read_words("common.txt"),
         keep=keep,
         places=places,
+        words=_dictionary("en") | _dictionary("fr"),
+        words_en=_dictionary("en"),
+        words_fr=_dictionary("fr"),
         keep_max_words=max(len(k.split()) for k in keep),
         places_max_words=max(len(p.split()) for p in places),
     )

@@ -37,12 +37,22 @@ contacted sent posted broke keeps kept lost got took missed attends attended use
 called calls showed shows sees saw insists insisted claims claimed indicated indicates describes described
 dit disait raconte racontait rapporte affirme explique mentionne appelle veut voulait habite vit vivait travaille
 refuse quitte menace consomme boit frappe texte envoie souhaite aimerait demande pense croit confie ajoute nie
-reconnait serait aurait sera frequente accepte craint souligne precise indique revele confirme
+reconnait serait aurait sera frequente accepte craint souligne precise indique revele confirme presente
+montre fait dort pleure mange joue parle crie refusait allait venait voit voyait sort sortait rentre rentre arrive
+arrivait passe passait garde gardait cherche cherchait suit suivait ecrit ecrivait publie publiait conduit
+sends sent plays sleeps eats speaks visits visited picks picked drove drives writes wrote posts seems seemed looks
+looked goes comes gets keeps stays stayed
 """.split())
 # Everyday English abstract nouns that open sentences ("Hope is…"): "is/has" after them is no evidence
 ABSTRACT = frozenset("hope faith grace joy love patience charity mercy liberty destiny karma harmony justice prudence glory unity serenity chance desire spring summer autumn winter".split())
 WEAK_VERBS = frozenset("is was has had does did will would can could a est etait avait ira va".split())
 PARTICLES = frozenset("de du des van von der den da di del della dos das le la ben bin bint ibn al el abu mac mc st ste saint sainte".split())
+DETERMINERS = frozenset("a an the of is no some any lost my her his their our your its this that la le les une un de des du sans en sa son ses ma mon ta ton leur notre votre cette ce".split())
+MODALS = frozenset("will would can could".split())
+STRICT_PREPOSITIONS = frozenset("par a avec chez by to with".split())
+PREPOSITIONS = frozenset("par to with avec a de chez pour for from by about sur".split())
+# Right after a sentence's first word these mark it as the subject: "Jack also sends…"
+SUBJECT_ADVERBS = frozenset("also then still never always just now really already often aussi ne lui me m l s y va vient".split())
 LIST_WORDS = frozenset("and et or ou &".split())
 _NOT_INITIALS = frozenset({"U.S.", "U.K.", "N.B.", "P.S.", "A.M.", "P.M.", "E.U.", "R.U.", "O.K.", "B.C.", "P.E.I."})
 INITIALS = re.compile(r"(?<![\w.])[A-Z]\.(?:\s?-?[A-Z]\.)+(?![\w])|(?<![\w-])[A-Z]-[A-Z](?![\w-])\.?")
@@ -61,16 +71,18 @@ def _joined(text: str, a: Token, b: Token) -> bool:
 
 
 class _Finder:
-    def __init__(self, tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int, int]], taken: list[tuple[int, int]]):
-        self.t, self.text, self.lex = tokens, text, lex
+    def __init__(self, tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int, int]],
+                 taken: list[tuple[int, int]], lang: str):
+        self.t, self.text, self.lex, self.lang = tokens, text, lex, lang
         self.name = [False] * len(tokens)
         self.protected = [any(a <= tok.start and tok.end <= b for a, b in protected) for tok in tokens]
         self.taken = [any(a <= tok.start and tok.end <= b for a, b in taken) for tok in tokens]
 
     # --- word classes -------------------------------------------------------------------
     def never(self, i: int) -> bool:
-        k = self.t[i].key
-        return k in self.lex.common or k in ROLES or k in TITLES or k in PARTICLES or k in NAMING
+        tok = self.t[i]
+        k = tok.key
+        return k in self.lex.common or k in ROLES or k in TITLES or k in NAMING or k in PARTICLES and not tok.cap
 
     def nameish(self, i: int) -> bool:
         """A capitalised word that could be part of a proper name."""
@@ -79,7 +91,10 @@ class _Finder:
 
     def known(self, i: int) -> bool:
         k = self.t[i].key
-        return (self.lex.is_first(k) or self.lex.is_surname(k)) and k not in self.lex.name_words and k not in self.lex.common
+        return (self.lex.is_first(k) or self.lex.is_surname(k)) and not self.amb(k) and k not in self.lex.common
+
+    def amb(self, k: str) -> bool:
+        return self.lex.ambiguous(k, self.lang)
 
     def prev(self, i: int, gap: str = r" ") -> int | None:
         if i > 0 and re.fullmatch(gap, _gap(self.text, self.t[i - 1], self.t[i])):
@@ -96,12 +111,18 @@ class _Finder:
         if p is None:
             return False
         k = self.t[p].key
-        if k in TITLES and (self.t[p].cap or k in ("dr", "me")) or k in NAMING:
+        if k in TITLES and (self.t[p].cap or k == "dr"):
             return True
-        return k in ROLES and not self.t[i].sent_start
+        if "." in _gap(self.text, self.t[p], self.t[i]):
+            return False  # only a title's period leads into a name
+        return k in NAMING or k in ROLES and not self.t[i].sent_start
 
     def context_after(self, i: int, strong: bool) -> bool:
         if self.t[i].possessive:
+            return True
+        # "Pierre (le conjoint)", "Léa (6 ans)"
+        if re.match(r" \((?:\d{1,2}(?:\)|,| ans| an\b| yo|-year| years| mois| months)|(?:the|his|her|le|la|l'|sa|son|un|une|a|an) )",
+                    self.text[self.t[i].end:self.t[i].end + 12]):
             return True
         n = self.nxt(i, r" |, ")
         if n is None:
@@ -109,7 +130,7 @@ class _Finder:
         k = self.t[n].key
         if k in SPEECH:
             return True
-        if not strong and k in WEAK_VERBS and _gap(self.text, self.t[i], self.t[n]) == " ":
+        if not strong and (k in WEAK_VERBS or k in SUBJECT_ADVERBS) and _gap(self.text, self.t[i], self.t[n]) == " ":
             return True
         # "Hope, the mother, …" / "Hope, sa mère, …"
         if _gap(self.text, self.t[i], self.t[n]) == ", " and n + 1 < len(self.t):
@@ -136,23 +157,30 @@ class _Finder:
                     continue
                 if tok.upper and not self.known(i) and not self.context_before(i):
                     continue  # acronyms: sectors, programmes
-                ambiguous = k in lex.name_words
+                ambiguous = self.amb(k)
+                word = ambiguous or lex.is_word(k) and not self.known(i)
                 if self.known(i):
                     self.name[i] = True
-                elif not tok.sent_start:
-                    self.name[i] = not (k == "will" and tok.sent_start) and not (ambiguous and self._ambiguous_as_word(i))
+                elif not word:
+                    self.name[i] = True  # a capitalised word no dictionary knows is a proper noun
+                elif ambiguous and not tok.sent_start:
+                    self.name[i] = not self._ambiguous_as_word(i)
                 else:
-                    self.name[i] = (self.context_before(i) or self.context_after(i, strong=k in ABSTRACT)
+                    self.name[i] = (self.context_before(i) or self.context_after(i, strong=k in ABSTRACT or not ambiguous)
                                     or self._before_surname(i))
             else:
                 if self.protected[i] or k in lex.common:
                     continue
                 if k in lex.plain_first:
                     self.name[i] = True
-                elif lex.is_first(k) and k not in lex.name_words:
-                    self.name[i] = self.context_before(i) or self.context_after(i, strong=True) or self._before_surname(i)
-                elif lex.is_first(k) or lex.is_surname(k):
-                    self.name[i] = self.context_before(i) and self._ends_phrase(i)
+                elif lex.is_first(k) and not self.amb(k):
+                    self.name[i] = (self.context_before(i) or self.context_after(i, strong=True) or self._before_surname(i)
+                                    or self._after_preposition(i))
+                elif lex.is_first(k) or lex.is_surname(k) or not lex.is_word(k) and len(k) > 2:
+                    self.name[i] = self.context_before(i) and self._ends_phrase(i) or lex.is_first(k) and self._after_preposition(i, strict=True)
+                if not self.name[i] and lex.is_first(k) and (n := self.nxt(i)) is not None and (
+                        self._lower_surname(n) or self._before_surname(i)):
+                    self.name[i] = True
 
     def _lone_initial(self, i: int) -> bool:
         """A single capital: "J." before a surname, "son fils J.", "(M.)", "J. a dit"."""
@@ -167,11 +195,34 @@ class _Finder:
             return True
         if self.text[tok.start - 1:tok.start] == "(" and after.startswith((".)", ")")):
             return True
-        return bool(re.match(r"\. [a-zà-ÿ]", after)) and not tok.sent_start
+        return bool(re.match(r"\. (?:[a-zà-ÿ]|\()|\.,", after))
 
     def _before_surname(self, i: int) -> bool:
         n = self.nxt(i, r" |-")
-        return n is not None and (self.t[n].cap or self.t[n].upper) and self.lex.is_surname(self.t[n].key) and not self.never(n)
+        if n is None or not (self.t[n].cap or self.t[n].upper) or self.never(n) or self.protected[n]:
+            return False
+        k = self.t[n].key
+        return self.lex.is_surname(k) or not self.lex.is_word(k) and k not in self.lex.name_words
+
+    def _lower_surname(self, j: int) -> bool:
+        """A lower-case word after a first name that reads as its surname ("louis germain est…")."""
+        tok = self.t[j]
+        k = tok.key
+        if tok.cap or self.protected[j] or k in self.lex.common or k in SPEECH or k in WEAK_VERBS or len(k) < 3:
+            return False
+        if self.lex.is_surname(k) or not self.lex.is_word(k) and not self.amb(k):
+            return True
+        if k in NAMING or self.lex.is_word(self.t[j - 1].key):
+            return False  # "real name would…": a first name that is also a word needs a real surname
+        n = self.nxt(j, r" |, ")
+        return n is not None and (self.t[n].key in SPEECH or self.t[n].key in WEAK_VERBS)
+
+    def _after_preposition(self, i: int, strict: bool = False) -> bool:
+        """"pris par roger." — a lower-case first name closing a sentence after a preposition."""
+        p = self.prev(i)
+        after = self.text[self.t[i].end:self.t[i].end + 1]
+        preps = STRICT_PREPOSITIONS if strict else PREPOSITIONS
+        return p is not None and self.t[p].key in preps and (after == "" or after in ".,;:!?)")
 
     def _ambiguous_as_word(self, i: int) -> bool:
         """Hope House, Bill C-75, Grace period: a capitalised common word used as a word."""
@@ -187,8 +238,9 @@ class _Finder:
     def _ends_phrase(self, i: int) -> bool:
         n = self.nxt(i, r" |, ")
         if n is None:
-            return True
-        return self.t[n].key in SPEECH or self.t[n].key in LIST_WORDS or self.lex.is_surname(self.t[n].key)
+            return bool(re.match(r"[.,;:!?)]|$", self.text[self.t[i].end:self.t[i].end + 1]))
+        k = self.t[n].key
+        return k in SPEECH or k in LIST_WORDS or k in WEAK_VERBS and k not in MODALS or self.lex.is_surname(k)
 
     def extend(self) -> None:
         changed = True
@@ -202,10 +254,10 @@ class _Finder:
                 if tok.key in PARTICLES and j + 1 < len(self.t) and self.t[j + 1].cap and _joined(self.text, tok, self.t[j + 1]):
                     self.name[j] = self.name[j + 1] = True
                     changed = True
-                elif (tok.cap or tok.upper) and self.nameish(j) and not (tok.upper and not self.known(j)):
+                elif (tok.cap or tok.upper) and (self.nameish(j) or tok.key in self.lex.months and tok.cap and not tok.upper) \
+                        and not (tok.upper and not self.known(j)):
                     self.name[j] = changed = True
-                elif not tok.cap and self.lex.is_surname(tok.key) and tok.key not in self.lex.common \
-                        and tok.key not in self.lex.name_words and not self.protected[j]:
+                elif not tok.cap and self._lower_surname(j):
                     self.name[j] = changed = True
 
     def lists(self) -> None:
@@ -232,10 +284,23 @@ class _Finder:
         for i, tok in enumerate(self.t):
             if self.name[i] or self.taken[i] or tok.key not in keys and not self._has_part(tok.key, keys):
                 continue
-            if tok.key in self.lex.name_words or tok.key in self.lex.months or self.protected[i]:
-                self.name[i] = tok.cap and not self.protected[i]
+            if self.protected[i]:
+                continue
+            if self.amb(tok.key) or tok.key in self.lex.months:
+                self.name[i] = tok.cap or self._lower_repeat(i)
             else:
                 self.name[i] = not self.never(i)
+
+    def _lower_repeat(self, i: int) -> bool:
+        """"hope" again after "Hope said…": a name unless it reads as the word ("lost hope", "will be")."""
+        p = self.prev(i, r" |, ")
+        if p is not None and self.text[self.t[p].start:self.t[p].end] != "à" and (self.t[p].key in DETERMINERS or self.t[p].key in self.lex.common and self.t[p].key not in ("and", "et", "said", "told", "with", "avec", "to", "a")):
+            return False
+        if i + 1 >= len(self.t):
+            return True
+        gap = _gap(self.text, self.t[i], self.t[i + 1])
+        k = self.t[i + 1].key
+        return gap.strip() != "" or k in SPEECH or k in ("is", "was", "has", "had", "est", "a", "avait", "etait", "and", "et") or self.name[i + 1]
 
     @staticmethod
     def _has_part(key: str, keys: set[str]) -> bool:
@@ -256,8 +321,9 @@ class _Finder:
         return out
 
 
-def find(tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int, int]], taken: list[tuple[int, int]]) -> list[Span]:
-    f = _Finder(tokens, text, lex, protected, taken)
+def find(tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int, int]],
+         taken: list[tuple[int, int]], lang: str = "en") -> list[Span]:
+    f = _Finder(tokens, text, lex, protected, taken, lang)
     f.seed()
     f.extend()
     f.lists()

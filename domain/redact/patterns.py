@@ -56,7 +56,7 @@ POSTAL = tuple(re.compile(p) for p in (
     rf"\b\d{{5}}(?=\s+{_CAP}[a-zà-ÿ])",
 ))
 
-_STREET_FR = r"(?:rue|avenue|av\.|boulevard|boul\.|bd|blvd|chemin|ch\.|rang|route|rte|place|montée|montee|côte|cote|allée|allee|impasse|promenade|croissant|terrasse|carré|square|ruelle|sentier|voie)"
+_STREET_FR = r"(?:rue|avenue|av\.|boulevard|boul\.|bd|blvd|chemin|ch\.|rang|route|rte|place|montée|montee|côte|cote|allée|allee|allé|impasse|promenade|croissant|terrasse|carré|square|ruelle|sentier|voie)"
 _STREET_EN = (r"(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Drive|Dr|Crescent|Cres|Court|Ct|Lane|Ln|Way|Place|Pl|"
               r"Terrace|Tce|Parade|Pde|Highway|Hwy|Circle|Cir|Trail|Row|Close|Grove|Gardens|Square|Sq|Parkway|Pkwy|"
               r"Line|Concession|Sideroad|Esplanade|Mews)")
@@ -86,7 +86,7 @@ IDS = tuple(re.compile(p) for p in (
     r"\b\d{4}\s?\d{5}\s?\d(?:[\s/-]\d)?\b",                   # Medicare AU
     r"\b\d{3}\s\d{3}\s\d{4}\b",                              # NHS
     r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Z0-9]{2,}(?:-[A-Z0-9]+){1,4}\b",  # QC-2024-0012, A-123-B
-    r"\b(?:No|N°|Nº|no\.|#)\s?\d{3,}\b",
+    r"(?<!\w)(?:No|N°|Nº|no\.|#)\s?\d{3,}\b",
     r"\b\d[\d-]{5,}\d\b",
     r"\b[A-Z]{3}[\s-]?\d{3,4}\b",                            # plates ABC 123
     r"\b[A-Z]\d{2}[\s-]?[A-Z]{3}\b",
@@ -115,7 +115,11 @@ def contacts(text: str) -> list[Span]:
             end -= 1
         out.append(Span(m.start(), end, "url"))
     out += [Span(*m.span(), "handle") for m in HANDLE.finditer(text)]
-    out += [Span(*m.span(1), "handle") for m in HANDLE_CONTEXT.finditer(text) if not m.group(1).islower() or "_" in m.group(1) or "." in m.group(1) or any(c.isdigit() for c in m.group(1)) or m.group(1).startswith("@")]
+    for m in HANDLE_CONTEXT.finditer(text):
+        handle = m.group(1)
+        explicit = m.group(0)[: m.start(1) - m.start()].strip().lower().endswith(("as", "under", "nom", "pseudo", ":", "=", "is", "est", "handle", "username"))
+        if explicit or not handle.isalpha() or not handle.islower():
+            out.append(Span(*m.span(1), "handle"))
     return out
 
 
@@ -165,7 +169,7 @@ def shaped(text: str) -> list[Span]:
             if _NOT_IDS.fullmatch(piece) or sum(c.isdigit() for c in piece) < 2:
                 continue
             # a bare digit run inside a phone number is the phone number
-            if n > 2 and any(p.start <= s.start and s.end <= p.end for p in phone_spans):
+            if n > 2 and any(p.start <= s.start and s.end <= p.end for p in phone_spans + dates):
                 continue
             out.append(s)
     return out

@@ -25,7 +25,8 @@ high middle primary public memorial community women's
 ORG_TAILS = frozenset("""
 house shelter centre center elementary school academy hospital clinic lodge haven home society services church
 mosque temple college high secondary middle primary detachment station refuge manor villa residence hall club
-institute foundation outreach ministries collective network secondaire primaire
+institute foundation outreach ministries collective network secondaire primaire team program programme
+project projet
 """.split())
 LOCATIVES = frozenset("in from near outside around to towards a au aux en dans pres proche banlieue quartier secteur arrondissement village town city ville municipalite region reserve originaire".split())
 _ST = re.compile(r"(?:St|Ste|Saint|Sainte)\.?$")
@@ -39,7 +40,7 @@ def phrase_regex(phrases: frozenset[str]) -> re.Pattern[str]:
 
 
 def _name_like(tok: Token, lex: Lexicon) -> bool:
-    return (tok.cap or tok.upper) and tok.key not in lex.common
+    return (tok.cap or tok.upper) and tok.key not in lex.common and tok.key not in lex.months
 
 
 def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
@@ -51,15 +52,19 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
             while j < n and tokens[j].key in ORG_DESCRIPTORS and j - i <= 3 and _gap_ok(text, tokens[j - 1], tokens[j]):
                 j += 1
             k = j
-            while k < n and _name_like(tokens[k], lex) and _gap_ok(text, tokens[k - 1], tokens[k]) and k - j < 4:
+            while k < n and (tokens[k].cap or tokens[k].upper or tokens[k].key in ("de", "du", "des") and k > j) \
+                    and _gap_ok(text, tokens[k - 1], tokens[k]) and not tokens[k].sent_start and k - j < 4:
                 k += 1
+            while k > j and not (tokens[k - 1].cap or tokens[k - 1].upper):
+                k -= 1
             if k > j:
                 out.append(Span(tok.start, tokens[k - 1].end, "organization"))
         if (tok.cap or tok.upper) and tok.key in ORG_TAILS and i > 0:
             j = i
             while j > 0 and _gap_ok(text, tokens[j - 1], tokens[j]) and (
-                _name_like(tokens[j - 1], lex) or tokens[j - 1].key in ("of", "the", "de", "du", "des")
-            ) and not (tokens[j - 1].key in ("the",) and j - 1 < i - 1):
+                (tokens[j - 1].cap or tokens[j - 1].upper) and tokens[j - 1].key not in ("the", "a", "an", "our", "my", "her", "his")
+                or tokens[j - 1].key in ("of", "de", "du", "des")
+            ):
                 j -= 1
                 if tokens[j].sent_start:
                     break

@@ -20,9 +20,9 @@ def merge(spans: list[Span], text: str) -> list[Span]:
     cleaned = []
     for s in spans:
         start, end = s.start, s.end
-        while start < end and text[start] in " \t\n,;:(\"'":
+        while start < end and text[start] in " \t\n,;:\"'":
             start += 1
-        while end > start and text[end - 1] in " \t\n,;:)\"'":
+        while end > start and text[end - 1] in " \t\n,;:\"'":
             end -= 1
         if end > start:
             cleaned.append(Span(start, end, s.kind))
