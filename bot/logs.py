@@ -82,3 +82,5 @@ def setup(level: str = "INFO", fmt: str = "text", stream: Any = None) -> None:
     root.setLevel(level)
     for name in _NOISY:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # nio's warnings name senders and rooms (e.g. undecryptable events in a DM): keep them out.
+    logging.getLogger("nio").setLevel(logging.ERROR)

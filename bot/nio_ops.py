@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timezone
 
+from aiohttp.client_exceptions import ClientError
 from nio import (AsyncClient, MegolmEvent, RoomCreateError, RoomMessageText, RoomPreset, RoomRedactResponse,
                  RoomResolveAliasResponse)
 from nio.api import RelationshipType
@@ -27,7 +29,10 @@ class NioOps:
         try:
             async for event in self.client.room_get_event_relations(room_id, root_id, RelationshipType.thread):
                 if isinstance(event, MegolmEvent):
-                    event = self.client.decrypt_event(event)
+                    try:
+                        event = self.client.decrypt_event(event)
+                    except Exception:  # a reply the bot has no key for is skipped, not fatal
+                        continue
                 if not isinstance(event, RoomMessageText) or event.sender == self.bot_id:
                     continue
                 name = room.user_name(event.sender) if room else None
@@ -35,12 +40,16 @@ class NioOps:
                 out.append(ThreadReply(name or event.sender, event.body, at))
                 if len(out) >= limit:
                     break
-        except AttributeError:  # nio's iterator trips over an error response: treat as the end
+        except (AttributeError, ClientError, asyncio.TimeoutError, OSError):
+            # nio's iterator trips over an error response; a network error ends the digest early
             log.warning("matrix.relations_failed")
         return sorted(out, key=lambda r: r.at)
 
     async def redact(self, room_id: str, event_id: str) -> bool:
-        resp = await self.client.room_redact(room_id, event_id)
+        try:
+            resp = await self.client.room_redact(room_id, event_id)
+        except (ClientError, asyncio.TimeoutError, OSError):
+            return False
         return isinstance(resp, RoomRedactResponse)
 
     async def resolve_room(self, room: str) -> str | None:
@@ -54,10 +63,14 @@ class NioOps:
     def in_room(self, room_id: str) -> bool:
         return room_id in self.client.rooms
 
-    async def dm_room(self, user_id: str) -> str:
-        """An existing two-person unnamed room with `user_id`, or a new direct chat."""
+    async def dm_room(self, user_id: str, exclude: frozenset[str] = frozenset()) -> str:
+        """An existing two-person unnamed room with `user_id`, or a new direct chat.
+
+        `exclude` names rooms that must never count as a DM (community rooms).
+        """
         for room_id, room in self.client.rooms.items():
-            if not room.name and room.member_count <= 2 and user_id in room.users:
+            if (room_id not in exclude and not room.name and room.member_count == 2
+                    and set(room.users) == {user_id, self.bot_id}):
                 return room_id
         if user_id in self._created:
             return self._created[user_id]

@@ -66,6 +66,15 @@ def normalize_code(text: str) -> str | None:
     return "-".join(words)
 
 
+_CODE_SHAPED = re.compile(r"\b[a-z]+(?:-[a-z]+){3}\b", re.IGNORECASE)
+
+
+def contains_code(text: str) -> bool:
+    """True when the text holds something shaped like a case code (four list words, hyphenated)."""
+    words = set(_code_words())
+    return any(all(w in words for w in m.group(0).lower().split("-")) for m in _CODE_SHAPED.finditer(text))
+
+
 def hash_code(code: str, pepper: bytes) -> str:
     """A slow keyed hash (scrypt); the pepper is the server-side secret, never in the database.
 

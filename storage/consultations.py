@@ -49,7 +49,7 @@ async def posted_count(session: AsyncSession, community_id: int) -> int:
 async def due_posts(session: AsyncSession) -> list[tuple[str, datetime]]:
     """Every post waiting for its time: requests ('c<id>') and follow-ups ('f<id>')."""
     requests = (await session.exec(select(Consultation.id, Consultation.due_at).where(
-        Consultation.status == "scheduled", Consultation.due_at.is_not(None)))).all()
+        Consultation.status.in_(("scheduled", "posting")), Consultation.due_at.is_not(None)))).all()
     followups = (await session.exec(select(ConsultationFollowup.id, ConsultationFollowup.due_at).where(
         ConsultationFollowup.event_id.is_(None), ConsultationFollowup.due_at.is_not(None)))).all()
     return [(f"c{i}", due) for i, due in requests] + [(f"f{i}", due) for i, due in followups]
@@ -64,3 +64,15 @@ async def past_retention(session: AsyncSession, community_id: int, before: datet
     return list((await session.exec(select(Consultation).where(
         Consultation.community_id == community_id, Consultation.purged_at.is_(None),
         Consultation.posted_at.is_not(None), Consultation.posted_at < before))).all())
+
+
+async def rejected_before(session: AsyncSession, community_id: int, before: datetime) -> list[Consultation]:
+    return list((await session.exec(select(Consultation).where(
+        Consultation.community_id == community_id, Consultation.status == "rejected",
+        Consultation.note.is_not(None), Consultation.decided_at < before))).all())
+
+
+async def pending_followups(session: AsyncSession, consultation_id: int) -> list[ConsultationFollowup]:
+    return list((await session.exec(select(ConsultationFollowup).where(
+        ConsultationFollowup.consultation_id == consultation_id, ConsultationFollowup.event_id.is_(None),
+        ConsultationFollowup.text.is_not(None)))).all())

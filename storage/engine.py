@@ -22,6 +22,7 @@ def make_engine(url: str) -> AsyncEngine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA secure_delete=ON")  # deleted case texts are overwritten, not left in free pages
             cur.close()
 
         return engine
@@ -30,3 +31,16 @@ def make_engine(url: str) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+async def flush_deleted(db: async_sessionmaker[AsyncSession]) -> None:
+    """After deleting case text, fold the WAL into the file and empty it.
+
+    With secure_delete the file's old pages are zeroed; the WAL would still hold
+    copies of them until the next checkpoint, so checkpoint now.
+    """
+    engine = db.kw.get("bind")
+    if engine is None or engine.dialect.name != "sqlite":
+        return
+    async with engine.connect() as conn:
+        await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

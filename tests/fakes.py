@@ -98,7 +98,7 @@ class FakeOps:
     def in_room(self, room_id):
         return room_id in self.joined
 
-    async def dm_room(self, user_id):
+    async def dm_room(self, user_id, exclude=frozenset()):
         return f"!dm-{user_id}"
 
 

@@ -219,7 +219,7 @@ async def test_retention_deletes_texts_keeps_counts_and_can_redact(h):
     assert all(u.text is None for u in updates)
     room_redactions = [e for r, e in h.services.matrix.redacted if r == ROOM]
     assert row.event_id in room_redactions and updates[0].event_id in room_redactions
-    assert "1" in (await h.command("stage", sender=BOB, room=ROOM))[0].body  # still counted
+    assert "Consultations: 1" in (await h.command("stage", sender=BOB, room=ROOM))[0].body  # still counted
 
 
 async def test_settings_commands_validate_and_change_the_delay(h):
@@ -234,6 +234,10 @@ async def test_settings_commands_validate_and_change_the_delay(h):
     bad_room = await h.command("consultations room #nowhere:test", sender=FAC, room=ROOM)
     assert "not in that room" in bad_room[0].body
     h.services.matrix.joined.add("!consult:test")
+    h.rooms["!consult:test"] = FakeRoom({BOB: 0})
+    unsuitable = await h.command("consultations room !consult:test", sender=FAC, room=ROOM)
+    assert "cannot take consultations" in unsuitable[0].body  # the facilitator is not in it
+    h.rooms["!consult:test"] = FakeRoom({FAC: 100, BOB: 0})
     await h.command("consultations room !consult:test", sender=FAC, room=ROOM)
     await submit(h)
     await h.run_due()
@@ -260,16 +264,24 @@ async def test_french_flow(h):
     assert "affiché **cette seule fois**" in ack or "cette seule fois" in ack
 
 
-async def test_nothing_in_the_database_names_the_member(h, tmp_path):
+async def test_nothing_on_disk_names_the_member_or_keeps_deleted_text(h, tmp_path):
     code = await submit(h)
     await posted(h)
     await dm(h, f"followup {code} An update from me.")
     await dm(h, "send")
     await dm(h, f"consult {REQUEST}")
     await dm(h, "cancel")
-    await h.engine.dispose()  # flush the WAL into the file
+    withdrawn = await submit(h, "Withdrawn-marker text about the twins")
+    await dm(h, f"close {withdrawn}")
+    await h.command("consultations review on", sender=FAC, room=ROOM)
+    await submit(h, "Rejected-marker text about the grandmother")
+    async with h.services.db() as session:
+        label = (await session.exec(select(Consultation).where(Consultation.status == "review"))).one().label
+    await h.command(f"reject {label} Not this one", sender=FAC, room=ROOM)
+    # Read the files while the bot runs: the WAL must not keep what was deleted either.
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("test.db*"))
-    for secret in (BOB.encode(), b"bob", DM.encode(), code.encode(), b"Samira", b"555-0199"):
+    for secret in (BOB.encode(), b"bob", DM.encode(), code.encode(), b"Samira", b"555-0199",
+                   b"Withdrawn-marker", b"Rejected-marker"):
         assert secret not in raw, secret
 
 
@@ -279,3 +291,40 @@ def test_codes_labels_categories_and_delays():
     assert normalize_code("two-words") is None
     assert extract_categories("a #ipv case #Custody and #unknown") == ("a case and #unknown", ("IPV", "custody"))
     assert parse_delay_minutes("2-15").high_s == 900 and parse_delay_minutes("9-3") is None
+
+
+async def test_withdrawing_before_the_post_posts_nothing_and_updates_die_with_the_case(h):
+    code = await submit(h)
+    assert "withdrawn" in await dm(h, f"close {code}")
+    assert await posted(h) == []
+    code = await submit(h)
+    await posted(h)
+    await dm(h, f"followup {code} A late update.")
+    await dm(h, "send")
+    await dm(h, f"close {code}")
+    after_close = await posted(h)
+    assert not [s for s in after_close if "Update from the person who asked" in s.body]
+
+
+async def test_a_case_code_is_never_taken_as_request_text(h):
+    code = await submit(h)
+    await dm(h, "consult")
+    answer = await dm(h, f"status {code}")
+    assert "Preview" not in answer and "will be posted shortly" in answer
+    refused = await dm(h, f"The mother asked again; my code is {code}")
+    assert "looks like a case code" in refused
+    assert "no draft" not in await dm(h, "cancel")
+
+
+async def test_a_second_send_cannot_post_twice(h):
+    await dm(h, f"consult {REQUEST}")
+    await dm(h, "send")
+    assert "no draft" in await dm(h, "send")
+    assert len(await posted(h)) == 1
+
+
+async def test_a_post_for_a_closed_community_is_not_made_and_the_member_can_tell(h):
+    code = await submit(h)
+    await h.command("close", sender=FAC, room=ROOM)
+    assert await posted(h) == []
+    assert "could not be posted" in await dm(h, f"status {code}")

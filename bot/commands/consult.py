@@ -10,6 +10,7 @@ follow-up, read the replies, see the status, or close the case.
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from datetime import timedelta
 
@@ -18,14 +19,18 @@ from sqlmodel import select
 from bot.consult.desk import Draft
 from bot.consult.policy import describe_delay, policy
 from bot.consult.posting import PROVIDER, categories_text
-from bot.framework import BadArgument, CheckFailure, command
+from bot.framework import BadArgument, CheckFailure, command, incident_id
+from bot.logs import fields
 from bot.text import Text
-from domain.consult import MAX_REQUEST_CHARS, extract_categories, hash_code, new_code, new_label, normalize_code
+from domain.consult import (MAX_REQUEST_CHARS, contains_code, extract_categories, hash_code, new_code, new_label,
+                            normalize_code)
 from domain import redact
 from domain.timefmt import local
 from storage import consultations as q
+from storage.engine import flush_deleted
 from storage.models import Community, Consultation, ConsultationFollowup
 
+log = logging.getLogger(__name__)
 CANCEL_WORDS = ("cancel", "annuler")
 MAX_REPLY_CHARS = 1_500
 
@@ -49,22 +54,34 @@ def _labeller(ctx):
 
 async def _preview(ctx, draft: Draft, raw: str) -> None:
     """Scrub the text, keep the result in the draft, and show it to the member."""
+    draft.member_events.append(ctx.event_id)  # first: even a refused text is cleaned up later
     text, categories = extract_categories(raw)
+    if contains_code(text):  # a case code in a public post would open the case to anyone
+        raise BadArgument("consult.contains_code")
     if len(text) > MAX_REQUEST_CHARS:
         raise BadArgument("consult.too_long", limit=MAX_REQUEST_CHARS, length=len(text))
     if not text:
         raise BadArgument("consult.empty")
     scrubbed = redact.scrub(text, ctx.lang)
     draft.text = scrubbed.render(_labeller(ctx))
-    draft.categories = categories or draft.categories
+    draft.categories = categories  # an edit replaces the whole request, tags included
     draft.replaced = len(scrubbed.replacements)
     draft.step = "preview"
-    draft.member_events.append(ctx.event_id)
     ctx.services.desk.touch(draft)
     key = "consult.preview_followup" if draft.kind == "followup" else "consult.preview"
     sent = await ctx.send(ctx.t(key, text=draft.text, count=draft.replaced,
+                                minutes=ctx.services.config.consultations.draft_minutes,
                                 categories=categories_text(ctx.services, ctx.lang, draft.categories)))
     draft.bot_events.extend(sent)
+
+
+async def _fresh_draft(ctx, **values: object) -> Draft:
+    """A new draft; one left open in this DM is cleaned up first, not silently replaced."""
+    old = ctx.services.desk.drop(ctx.room_id)
+    if old is not None:
+        for event_id in old.bot_events + old.member_events:
+            await ctx.services.matrix.redact(ctx.room_id, event_id)
+    return ctx.services.desk.new_draft(ctx.room_id, **values)
 
 
 async def _choose(ctx, draft: Draft, community: Community, raw: str) -> None:
@@ -83,13 +100,13 @@ async def consult(ctx, *, text: str = "") -> None:
         raise CheckFailure("consult.no_community")
     if not ctx.services.desk.may_submit(ctx.sender):
         raise CheckFailure("consult.daily_limit", limit=ctx.services.config.consultations.max_per_day)
-    first, _, rest = text.partition(" ")
+    first, rest = (text.split(None, 1) + ["", ""])[:2]
     chosen = next((c for c in mine if c.slug == first.lower()), None)
     if chosen is not None:
         text = rest.strip()
     elif len(mine) == 1:
         chosen = mine[0]
-    draft = ctx.services.desk.new_draft(ctx.room_id, kind="request", step="community", lang=ctx.lang)
+    draft = await _fresh_draft(ctx, kind="request", step="community", lang=ctx.lang)
     if chosen is None:
         draft.choices, draft.pending = tuple(c.slug for c in mine), text
         if text:
@@ -99,8 +116,22 @@ async def consult(ctx, *, text: str = "") -> None:
     await _choose(ctx, draft, chosen, text)
 
 
+# While a request is awaited, these still act as commands; any other message is the request.
+PASS_THROUGH = {"cancel", "send", "edit", "consult", "followup", "replies", "status", "close", "help"}
+
+
 async def intercept(ctx, text: str) -> bool:
     """In a DM with a draft open, take the message as part of the flow; True if it was."""
+    try:
+        return await _intercept(ctx, text)
+    except Exception as exc:  # the same apology as any command, never silence
+        incident = incident_id()
+        log.error("consult.intercept_failed", exc_info=exc, **fields(incident=incident))
+        await ctx.reply("error.unexpected", incident=incident)
+        return True
+
+
+async def _intercept(ctx, text: str) -> bool:
     desk = ctx.services.desk
     draft = desk.draft(ctx.room_id)
     if draft is None:
@@ -110,8 +141,12 @@ async def intercept(ctx, text: str) -> bool:
     try:
         if draft.step == "community":
             if word in draft.choices:
-                async with ctx.services.db() as session:
-                    community = (await session.exec(select(Community).where(Community.slug == word))).first()
+                mine = {c.slug: c for c in await _my_communities(ctx)}
+                community = mine.get(word)
+                if community is None:  # closed, or the member left, since the question
+                    desk.drop(ctx.room_id)
+                    await ctx.reply("consult.no_community")
+                    return True
                 pending, draft.pending = draft.pending, ""
                 await _choose(ctx, draft, community, pending)
                 return True
@@ -120,7 +155,8 @@ async def intercept(ctx, text: str) -> bool:
             await ctx.reply("consult.which", slugs=", ".join(draft.choices))
             return True
         if draft.step == "text":
-            if word in CANCEL_WORDS:
+            cmd, _ = ctx.services.registry.find(text, True)
+            if cmd is not None and cmd.name in PASS_THROUGH:
                 return False
             await _preview(ctx, draft, text)
             return True
@@ -150,20 +186,25 @@ async def send(ctx) -> None:
     desk = ctx.services.desk
     draft = desk.draft(ctx.room_id)
     if draft is None or draft.step != "preview":
-        raise CheckFailure("consult.nothing_to_send")
+        raise CheckFailure("consult.nothing_to_send",
+                           minutes=ctx.services.config.consultations.draft_minutes)
     ctx.lang = draft.lang
-    if draft.kind == "request":
-        await _submit_request(ctx, draft)
-    else:
-        await _submit_followup(ctx, draft)
+    if draft.kind == "request" and not desk.may_submit(ctx.sender):
+        raise CheckFailure("consult.daily_limit", limit=ctx.services.config.consultations.max_per_day)
+    # Taken off the desk before anything is stored: a second `send`, or a failure after the
+    # commit, can never post the same draft twice.
     desk.drop(ctx.room_id)
-    await _clean_up(ctx, draft)
+    try:
+        if draft.kind == "request":
+            await _submit_request(ctx, draft)
+        else:
+            await _submit_followup(ctx, draft)
+    finally:
+        await _clean_up(ctx, draft)
 
 
 async def _submit_request(ctx, draft: Draft) -> None:
     s = ctx.services
-    if not s.desk.may_submit(ctx.sender):
-        raise CheckFailure("consult.daily_limit", limit=s.config.consultations.max_per_day)
     code = new_code()
     code_hash = await asyncio.to_thread(hash_code, code, s.keyring.derive("case-code"))
     async with s.db() as session:
@@ -245,8 +286,8 @@ async def followup(ctx, code: str, *, text: str) -> None:
     row, community = await _case(ctx, code)
     if row.status != "posted":
         raise CheckFailure("consult.not_open")
-    draft = ctx.services.desk.new_draft(ctx.room_id, kind="followup", step="text", lang=community.language,
-                                        community_id=community.id, consultation_id=row.id)
+    draft = await _fresh_draft(ctx, kind="followup", step="text", lang=community.language,
+                               community_id=community.id, consultation_id=row.id)
     await _preview(ctx, draft, text)
 
 
@@ -282,16 +323,25 @@ async def replies(ctx, code: str) -> None:
 async def case_close(ctx, code: str) -> None:
     row, community = await _case(ctx, code)
     s = ctx.services
-    if row.status in ("closed", "rejected"):
+    if row.status in ("closed", "rejected", "failed"):
         raise CheckFailure("consult.already_closed")
+    if row.status == "posting":
+        raise CheckFailure("consult.posting_now")
     async with s.db() as session:
         fresh = await session.get(Consultation, row.id)
+        if fresh.status != row.status:  # it moved on meanwhile (e.g. the post went out)
+            raise CheckFailure("consult.posting_now")
         withdrawn = fresh.status in ("review", "scheduled")
         fresh.status, fresh.closed_at = "closed", s.clock.now()
         if withdrawn:  # never posted: nothing of it needs to stay
             fresh.text, fresh.due_at = None, None
         session.add(fresh)
+        for update in await q.pending_followups(session, row.id):
+            update.text, update.due_at = None, None  # updates not yet posted are dropped with the case
+            session.add(update)
+            s.scheduler.cancel(PROVIDER, f"f{update.id}")
         await session.commit()
+    await flush_deleted(s.db)
     if withdrawn:
         s.scheduler.cancel(PROVIDER, f"c{row.id}")
         await ctx.reply("consult.withdrawn")

@@ -7,12 +7,15 @@ from typing import Literal
 
 from bot.consult.policy import Policy, describe_delay, policy
 from bot.consult.posting import PROVIDER, categories_text
-from bot.framework import BadArgument, command
+from sqlmodel import select
+
+from bot.framework import BadArgument, CheckFailure, command
 from bot.roles import facilitator_only
 from bot.text import Text
 from domain.consult import parse_delay_minutes
 from storage import consultations as q
-from storage.models import CommunityConsultSettings, Consultation
+from storage.engine import flush_deleted
+from storage.models import Community, CommunityConsultSettings, Consultation
 
 MAX_RETENTION_DAYS = 3650
 
@@ -68,6 +71,13 @@ async def set_room(ctx, room: str) -> None:
     room_id = await ctx.services.matrix.resolve_room(room)
     if room_id is None or not ctx.services.matrix.in_room(room_id):
         raise BadArgument("consult.bad_room")
+    view = ctx.services.rooms(room_id)
+    async with ctx.services.db() as session:
+        other = (await session.exec(select(Community).where(Community.room_id == room_id))).first()
+    # Never a DM or another community's room, and the facilitator must be in it too.
+    if (other is not None and other.id != ctx.community.id) or view is None or \
+            not view.is_joined(ctx.sender) or len(view.joined_members()) < 2:
+        raise BadArgument("consult.room_not_suitable")
     await _save(ctx, room_id=room_id)
     await ctx.reply("consult.room_set", room=room)
 
@@ -114,7 +124,12 @@ async def queue(ctx) -> None:
         return
     items = [ctx.t("consult.queue_item", label=row.label, text=row.text or "",
                    categories=categories_text(ctx.services, ctx.lang, row.categories)) for row in waiting]
-    dm = await ctx.services.matrix.dm_room(ctx.sender)
+    async with ctx.services.db() as session:
+        community_rooms = frozenset((await session.exec(select(Community.room_id))).all())
+    try:
+        dm = await ctx.services.matrix.dm_room(ctx.sender, exclude=community_rooms)
+    except RuntimeError:
+        raise CheckFailure("consult.no_dm") from None
     await ctx.services.sender.send(dm, ctx.t("consult.queue", name=ctx.community.name, count=len(waiting),
                                              prefix=ctx.prefix) + Text.join(items))
     await ctx.reply("consult.queue_sent", count=len(waiting))
@@ -135,6 +150,8 @@ async def approve(ctx, label: str) -> None:
     now = ctx.services.clock.now()
     async with ctx.services.db() as session:
         row = await session.get(Consultation, row.id)
+        if row.status != "review":  # withdrawn by the member meanwhile
+            raise BadArgument("consult.not_in_queue", label=label[:40], prefix=ctx.prefix)
         row.status, row.decided_at = "scheduled", now
         row.due_at = now + timedelta(seconds=rules.delay.pick())
         session.add(row)
@@ -150,8 +167,11 @@ async def reject(ctx, label: str, *, reason: str) -> None:
         raise BadArgument("consult.reason_too_long", limit=500)
     async with ctx.services.db() as session:
         row = await session.get(Consultation, row.id)
+        if row.status != "review":
+            raise BadArgument("consult.not_in_queue", label=label[:40], prefix=ctx.prefix)
         # The text is deleted at once; only the reason stays, for the member's `status <code>`.
         row.status, row.note, row.text, row.decided_at = "rejected", reason, None, ctx.services.clock.now()
         session.add(row)
         await session.commit()
+    await flush_deleted(ctx.services.db)
     await ctx.reply("consult.rejected", label=row.label)

@@ -15,7 +15,9 @@ from sqlmodel import select
 
 from bot.consult.policy import policy
 from bot.logs import fields
+from bot.sender import SendError
 from bot.text import Text
+from storage.engine import flush_deleted
 from storage import consultations as q
 from storage.models import Community, Consultation, ConsultationFollowup
 
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROVIDER = "consult"
+# The room is gone or the bot may not post there: retrying cannot help.
+PERMANENT = ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_TOKEN")
 
 
 def categories_text(services: "Services", lang: str, categories: str | tuple[str, ...]) -> str:
@@ -55,12 +59,26 @@ class ConsultJobs:
     async def _post_request(self, consultation_id: int) -> None:
         async with self.s.db() as session:
             row = await session.get(Consultation, consultation_id)
-            if row is None or row.status != "scheduled":
+            if row is None or row.status not in ("scheduled", "posting"):
                 return  # already posted, withdrawn, or gone: nothing to do
             community = await session.get(Community, row.community_id)
+            if community is None or community.closed_at is not None:
+                await self._give_up(session, row, "community_closed")
+                return
             rules = policy(community, await q.settings(session, community.id), self.s.config.consultations)
-        event_ids = await self.s.sender.send(rules.room_id, post_text(self.s, community, row),
-                                             msgtype="m.text", txn=row.txn)
+            # 'posting' tells a concurrent `close <code>` that the post is on its way.
+            row.status = "posting"
+            session.add(row)
+            await session.commit()
+        try:
+            event_ids = await self.s.sender.send(rules.room_id, post_text(self.s, community, row),
+                                                 msgtype="m.text", txn=row.txn)
+        except SendError as exc:
+            if exc.status not in PERMANENT:
+                raise  # the scheduler retries with backoff
+            async with self.s.db() as session:
+                await self._give_up(session, await session.get(Consultation, consultation_id), exc.status)
+            return
         async with self.s.db() as session:
             row = await session.get(Consultation, consultation_id)
             row.status, row.room_id, row.event_id = "posted", rules.room_id, event_ids[0]
@@ -69,16 +87,40 @@ class ConsultJobs:
             await session.commit()
         log.info("consultation.posted", **fields(community=community.id))
 
+    async def _give_up(self, session, row: Consultation, reason: str) -> None:
+        """A post that can never be made: say so loudly, keep no text, let the member see it."""
+        row.status, row.text, row.due_at = "failed", None, None
+        session.add(row)
+        await session.commit()
+        await flush_deleted(self.s.db)
+        log.error("consultation.not_posted", **fields(community=row.community_id, reason=reason))
+
     async def _post_followup(self, followup_id: int) -> None:
         async with self.s.db() as session:
             row = await session.get(ConsultationFollowup, followup_id)
-            if row is None or row.event_id is not None or row.text is None:
+            if row is None or row.event_id is not None:
                 return
             case = await session.get(Consultation, row.consultation_id)
+            if row.text is None or case is None or case.status != "posted":
+                row.text, row.due_at = None, None  # the case closed or expired first
+                session.add(row)
+                await session.commit()
+                return
             community = await session.get(Community, case.community_id)
         text = self.s.catalogue.render(community.language, "consult.update_post", label=case.label, text=row.text)
-        event_ids = await self.s.sender.send(case.room_id, text, msgtype="m.text",
-                                             thread_root=case.event_id, txn=row.txn)
+        try:
+            event_ids = await self.s.sender.send(case.room_id, text, msgtype="m.text",
+                                                 thread_root=case.event_id, txn=row.txn)
+        except SendError as exc:
+            if exc.status not in PERMANENT:
+                raise
+            async with self.s.db() as session:
+                row = await session.get(ConsultationFollowup, followup_id)
+                row.text, row.due_at = None, None
+                session.add(row)
+                await session.commit()
+            log.error("consultation.followup_not_posted", **fields(community=community.id, reason=exc.status))
+            return
         async with self.s.db() as session:
             row = await session.get(ConsultationFollowup, followup_id)
             row.event_id, row.posted_at, row.due_at = event_ids[0], self.s.clock.now(), None
@@ -97,19 +139,26 @@ class ConsultJobs:
                     updates = await q.followups(session, row.id)
                     if rules.redact_on_expiry and row.room_id:
                         for event_id in [row.event_id, *(f.event_id for f in updates)]:
-                            if event_id:
-                                await self.s.matrix.redact(row.room_id, event_id)
+                            if event_id and not await self.s.matrix.redact(row.room_id, event_id):
+                                log.warning("consultation.redact_failed", **fields(community=community.id))
                     row.text, row.purged_at = None, now
                     session.add(row)
                     for update in updates:
-                        update.text = None
+                        update.text, update.due_at = None, None
                         session.add(update)
                     purged += 1
+                for row in await q.rejected_before(session, community.id, now - timedelta(days=rules.retention_days)):
+                    row.note, row.purged_at = None, now  # a facilitator's reason may quote the case
+                    session.add(row)
             await session.commit()
+        await flush_deleted(self.s.db)
         if purged:
             log.info("consultation.retention_purged", **fields(count=purged))
         return purged
 
     async def expire_drafts(self) -> None:
         for room_id, draft in self.s.desk.expire():
-            await self.s.sender.send(room_id, self.s.catalogue.render(draft.lang, "consult.draft_expired"))
+            for event_id in draft.bot_events + draft.member_events:
+                await self.s.matrix.redact(room_id, event_id)
+            await self.s.sender.send(room_id, self.s.catalogue.render(
+                draft.lang, "consult.draft_expired", minutes=self.s.config.consultations.draft_minutes))
