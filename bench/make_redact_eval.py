@@ -20,6 +20,7 @@ from pathlib import Path
 from faker import Faker
 
 from bench import redact_fragments as frag
+from bench import redact_fragments_heldout as heldout
 
 OUT = Path(__file__).resolve().parent / "data"
 LOCALES = {"en": ["en_CA", "en_GB", "en_AU", "en_US"], "fr": ["fr_CA", "fr_CA", "fr_FR"]}
@@ -100,12 +101,11 @@ def render(template: str, case: Case) -> tuple[str, list[dict], list[dict]]:
     return "".join(out), ids, keep
 
 
-def build(lang: str, n: int, seed: int, fragments: frag.Fragments, prefix: str) -> list[dict]:
+def build(lang: str, n: int, seed: int, fragments: frag.Fragments, prefix: str, pools: frag.Pools) -> list[dict]:
     rng = random.Random(seed)
     fakers = {loc: Faker(loc) for loc in {l for ls in LOCALES.values() for l in ls}}
     for i, f in enumerate(fakers.values()):
         f.seed_instance(seed + i)
-    pools = frag.pools()
     rows = []
     for k in range(n):
         case = Case(lang, rng, fakers, pools)
@@ -128,8 +128,10 @@ def write(path: Path, rows: list[dict]) -> None:
 
 def main() -> int:
     for lang in ("en", "fr"):
-        write(OUT / f"redact_eval_{lang}.jsonl", build(lang, 60, 1000 + len(lang), frag.tuning(), "dev")
+        write(OUT / f"redact_eval_{lang}.jsonl", build(lang, 60, 1000 + len(lang), frag.tuning(), "dev", frag.pools())
               + frag.handwritten(lang))
+        write(OUT / f"redact_heldout_{lang}.jsonl", build(lang, 40, 7000 + len(lang), heldout.fragments(), "held", heldout.pools())
+              + frag.handwritten(lang, "heldhand", heldout.HANDWRITTEN))
     print("wrote", *sorted(p.name for p in OUT.glob("redact_*.jsonl")))
     return 0
 

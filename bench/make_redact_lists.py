@@ -5,7 +5,8 @@
 Sources:
 - the `names` 0.3.0 sdist (MIT) ships the US Census 1990 name files, which are public domain;
 - xkcdpass's `legacy` list (derived from 12Dicts, public domain dedication) and `fr-freelang`
-  (public domain) give the everyday English and French words, vendored folded as words_en/fr.txt.gz.
+  (public domain), with `fr-corrected.txt` (public domain) less every known name, give the everyday
+  English and French words, vendored folded as words_en/fr.txt.gz.
 The script never runs at bot run time.
 """
 
@@ -48,7 +49,12 @@ def _words(static: Path, fname: str) -> set[str]:
 
 def main(argv: list[str]) -> int:
     census = _census(argv[0])
-    by_lang = {"en": _words(Path(argv[1]), "legacy"), "fr": _words(Path(argv[1]), "fr-freelang")}
+    names = (set(census["dist.male.first"]) | set(census["dist.female.first"]) | read_words("first_names.txt")
+             | read_words("surnames.txt") | read_words("name_words.txt"))
+    # fr-corrected is larger but lists some first names as words: keep only what no name list knows
+    french_forms = _words(Path(argv[1]), "fr-corrected.txt")
+    french = _words(Path(argv[1]), "fr-freelang") | (french_forms - names)
+    by_lang = {"en": _words(Path(argv[1]), "legacy"), "fr": french}
     words = by_lang["en"] | by_lang["fr"]
     common = read_words("common.txt") | read_words("name_words.txt")
     first = sorted(set(census["dist.male.first"]) | set(census["dist.female.first"]))
@@ -56,7 +62,9 @@ def main(argv: list[str]) -> int:
     (DATA / "census_first.txt").write_text(HEADER + "\n".join(first) + "\n")
     (DATA / "census_surnames.txt").write_text(HEADER + "\n".join(sorted(surnames)) + "\n")
     curated = read_words("first_names.txt")
-    plain = sorted(n for n in set(first) | curated if n not in words and n not in common and len(n) >= 4)
+    # a name that is any French word form ("lien", "marie") is not safe to remove without context
+    plain = sorted(n for n in set(first) | curated
+                   if n not in words and n not in french_forms and n not in common and len(n) >= 4)
     (DATA / "plain_first.txt").write_text(
         "# First names that are not everyday English or French words, so they are removed even in\n"
         "# lower case without other context. Derived by bench/make_redact_lists.py from census_first.txt\n"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from domain.redact import names, patterns, places
 from domain.redact.lexicon import lexicon
 from domain.redact.places import phrase_regex
 from domain.redact.spans import Span, merge
 from domain.redact.tokens import fold_same_length, tokenize
 
-_GUESSED = ("name", "organization", "place")
+_NUMBER_BEFORE = re.compile(r"(?<![\w.,/-])\d{1,5}[A-Z]? $")
+_UNIT_AFTER = re.compile(patterns.UNIT + r"|\.\s*\d+\w*")
 
 
 def find_all(text: str, lang: str = "en") -> list[Span]:
@@ -21,8 +24,19 @@ def find_all(text: str, lang: str = "en") -> list[Span]:
     where = places.places(tokens, text, folded, lex)
     guessed = [s for s in orgs + where if not _inside(s, protected)]
     taken = [(s.start, s.end) for s in shaped + guessed]
-    people = names.find(tokens, text, lex, protected, taken, lang)
-    return merge(shaped + guessed + [s for s in people if not _inside(s, protected)], text)
+    people = [s for s in names.find(tokens, text, lex, protected, taken, lang) if not _inside(s, protected)]
+    return merge(shaped + guessed + people + _house_numbers(text, people + guessed), text)
+
+
+def _house_numbers(text: str, spans: list[Span]) -> list[Span]:
+    """"5390 Stafford Drives": a house number right before a proper name makes it a street address."""
+    out = []
+    for s in spans:
+        m = _NUMBER_BEFORE.search(text, max(0, s.start - 8), s.start)
+        if m and m.end() == s.start:
+            unit = _UNIT_AFTER.match(text, s.end)
+            out.append(Span(m.start(), unit.end() if unit else s.end, "address"))
+    return out
 
 
 def _inside(span: Span, ranges: list[tuple[int, int]]) -> bool:

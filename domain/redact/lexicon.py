@@ -98,13 +98,15 @@ def lexicon() -> Lexicon:
     keep = read_phrases("keep.txt")
     places = read_phrases("places.txt")
     name_words = read_words("name_words.txt")
+    # particles of multi-word surnames (De Leon, Le Gall) are function words, not names by themselves
+    common = read_words("common.txt")
     return Lexicon(
-        first=read_words("first_names.txt") | read_words("census_first.txt"),
-        surnames=read_words("surnames.txt") | read_words("census_surnames.txt"),
+        first=(read_words("first_names.txt") | read_words("census_first.txt")) - common,
+        surnames=(read_words("surnames.txt") | read_words("census_surnames.txt")) - common,
         plain_first=read_words("plain_first.txt") - name_words,
         name_words=name_words,
         months=read_words("months.txt"),
-        common=read_words("common.txt"),
+        common=common,
         keep=keep,
         places=places,
         words=_dictionary("en") | _dictionary("fr"),

@@ -13,6 +13,8 @@ mr mrs ms miss mx dr dre docteur docteure doctor prof professeur professeure m m
 sgt sergeant sergent cst constable cpl corporal caporal officer agent agente det detective lt lieutenant judge
 justice juge honourable pastor imam rabbi pasteur insp inspector inspecteur inspectrice
 """.split())
+# Short titles count only capitalised: "me", "m" and "ms" are everyday words in lower case
+TITLE_ABBREVIATIONS = frozenset("mr mrs ms miss mx m mme mlle me madame monsieur det lt cpl cst sgt insp prof".split())
 ROLES = frozenset("""
 mother father mom mum dad partner ex ex-partner husband wife boyfriend girlfriend spouse son daughter child kid
 brother sister grandmother grandfather grandma grandpa granddaughter grandson aunt uncle cousin niece nephew
@@ -111,7 +113,7 @@ class _Finder:
         if p is None:
             return False
         k = self.t[p].key
-        if k in TITLES and (self.t[p].cap or k == "dr"):
+        if k in TITLES and (self.t[p].cap or k not in TITLE_ABBREVIATIONS):
             return True
         if "." in _gap(self.text, self.t[p], self.t[i]):
             return False  # only a title's period leads into a name
@@ -121,7 +123,7 @@ class _Finder:
         if self.t[i].possessive:
             return True
         # "Pierre (le conjoint)", "Léa (6 ans)"
-        if re.match(r" \((?:\d{1,2}(?:\)|,| ans| an\b| yo|-year| years| mois| months)|(?:the|his|her|le|la|l'|sa|son|un|une|a|an) )",
+        if re.match(r" \((?:\d{1,2}(?:\)|,| ans| an\b| yo|-year| years| mois| months)|(?:the|his|her|le|la|l'|sa|son|un|une|a|an|she|he|they|elle|il|not|pas) )",
                     self.text[self.t[i].end:self.t[i].end + 12]):
             return True
         n = self.nxt(i, r" |, ")
@@ -129,6 +131,8 @@ class _Finder:
             return False
         k = self.t[n].key
         if k in SPEECH:
+            return True
+        if k in WEAK_VERBS and re.match(r" (?:born|nee?|née)\b", self.text[self.t[n].end:self.t[n].end + 6]):
             return True
         if not strong and (k in WEAK_VERBS or k in SUBJECT_ADVERBS) and _gap(self.text, self.t[i], self.t[n]) == " ":
             return True
@@ -147,7 +151,8 @@ class _Finder:
             if len(tok.text) == 1:
                 self.name[i] = True
                 continue
-            title_before = (p := self.prev(i, r" |\. ?")) is not None and self.t[p].key in TITLES and (self.t[p].cap or self.t[p].key == "dr")
+            title_before = (p := self.prev(i, r" |\. ?")) is not None and self.t[p].key in TITLES and (
+                self.t[p].cap or self.t[p].key not in TITLE_ABBREVIATIONS)
             if title_before and not self.never(i) and k not in lex.months:
                 self.name[i] = True
             elif (tok.cap or tok.upper) and k in lex.months:
@@ -173,7 +178,7 @@ class _Finder:
                     continue
                 if k in lex.plain_first:
                     self.name[i] = True
-                elif lex.is_first(k) and not self.amb(k):
+                elif lex.is_first(k) and not self.amb(k) and not lex.is_word(k):
                     self.name[i] = (self.context_before(i) or self.context_after(i, strong=True) or self._before_surname(i)
                                     or self._after_preposition(i))
                 elif lex.is_first(k) or lex.is_surname(k) or not lex.is_word(k) and len(k) > 2:
@@ -226,12 +231,8 @@ class _Finder:
 
     def _ambiguous_as_word(self, i: int) -> bool:
         """Hope House, Bill C-75, Grace period: a capitalised common word used as a word."""
-        n = self.nxt(i, r" ")
         after = self.text[self.t[i].end:self.t[i].end + 4]
         if self.t[i].key == "bill" and re.match(r" (?:C-)?\d", after):
-            return True
-        if n is not None and not self.t[n].cap and self.t[n].key not in SPEECH and self.t[n].key not in WEAK_VERBS \
-                and self.t[n].key not in LIST_WORDS and not self.context_before(i):
             return True
         return False
 
@@ -259,6 +260,14 @@ class _Finder:
                     self.name[j] = changed = True
                 elif not tok.cap and self._lower_surname(j):
                     self.name[j] = changed = True
+
+    def extend_back(self) -> None:
+        for i in range(len(self.t) - 1, 0, -1):
+            j = i - 1
+            if self.name[i] and not self.name[j] and not self.taken[j] and _joined(self.text, self.t[j], self.t[i]) \
+                    and self.t[j].cap and self.lex.is_first(self.t[j].key) and not self.never(j) and not self.protected[j] \
+                    and self.t[j].key not in self.lex.months:
+                self.name[j] = True
 
     def lists(self) -> None:
         for _ in range(2):
@@ -326,6 +335,7 @@ def find(tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int
     f = _Finder(tokens, text, lex, protected, taken, lang)
     f.seed()
     f.extend()
+    f.extend_back()
     f.lists()
     f.extend()
     f.propagate()

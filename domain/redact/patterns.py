@@ -23,7 +23,7 @@ HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?(?:
 _PLATFORM = r"(?:Instagram|Insta|IG|TikTok|Snapchat|Snap|Facebook|FB|Twitter|X|Telegram|WhatsApp|Discord|Reddit|YouTube|Threads|Kik|Tinder|Messenger|Signal)"
 HANDLE_CONTEXT = re.compile(
     rf"(?i:\b{_PLATFORM}\b(?:\s+(?:account|profile|handle|username|page|compte|profil))?"
-    r"(?:\s*(?:as|under|sous(?:\s+le\s+(?:nom|pseudo))?|comme|named|nommé|appelé|is|est|handle|:|-|=)\s*|\s+)"
+    r"(?:\s*(?:as|under|sous(?:\s+le\s+(?:nom|pseudo))?|comme|named|nommé|appelé|is|est|handle|:|-|=|\()\s*|\s+)"
     r"|\b(?:username|user\s*name|handle|pseudo|nom\s+d'utilisateur|alias\s+en\s+ligne)\s*(?:is|est|:|=)?\s*)"
     r"(@?[A-Za-z0-9_][A-Za-z0-9_.]{1,40}[A-Za-z0-9_])"
 )
@@ -61,6 +61,7 @@ _STREET_EN = (r"(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Drive|Dr|Cresc
               r"Terrace|Tce|Parade|Pde|Highway|Hwy|Circle|Cir|Trail|Row|Close|Grove|Gardens|Square|Sq|Parkway|Pkwy|"
               r"Line|Concession|Sideroad|Esplanade|Mews)")
 _UNIT = r"(?:,?\s*(?i:apt|apartment|app|appartement|unit|unité|suite|bureau|flat|logement|#)\.?\s*[\w-]+)"
+UNIT = _UNIT
 _NAMEWORD = rf"(?:{_CAP}[{_L}'’.-]*|\d+(?:e|th|st|nd|rd|er)?)"
 ADDRESSES = tuple(re.compile(p) for p in (
     rf"(?:(?i:unit|apt|flat|suite|app\.?)\s*\w+[/,]?\s*)?\b\d+[A-Za-z]?(?:[-/]\d+[A-Za-z]?)?,?\s+(?i:{_STREET_FR})\s+"
@@ -96,7 +97,7 @@ IDS = tuple(re.compile(p) for p in (
 _NOT_IDS = re.compile(r"(?:19|20)\d\d-(?:19|20)\d\d|\d{1,3}(?:[\s,]\d{3})+|[A-Z]+-\d{1,2}|DSM-\d|C-\d+|P-\d+")
 
 PHONE_EXT = re.compile(r"\s*,?\s*(?i:ext\.?|extension|x|poste|p\.|#)\s*\d{1,6}\b")
-PHONE_LOOSE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{1,5}){1,5}(?![\w])")
+PHONE_LOOSE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{1,5}){1,5}(?!\d)(?![^\W\dx])")
 
 
 def _finditer(patterns: tuple[re.Pattern[str], ...], text: str, kind: str) -> Iterator[Span]:
@@ -117,7 +118,7 @@ def contacts(text: str) -> list[Span]:
     out += [Span(*m.span(), "handle") for m in HANDLE.finditer(text)]
     for m in HANDLE_CONTEXT.finditer(text):
         handle = m.group(1)
-        explicit = m.group(0)[: m.start(1) - m.start()].strip().lower().endswith(("as", "under", "nom", "pseudo", ":", "=", "is", "est", "handle", "username"))
+        explicit = m.group(0)[: m.start(1) - m.start()].strip().lower().endswith(("as", "under", "nom", "pseudo", ":", "=", "is", "est", "handle", "username", "("))
         if explicit or not handle.isalpha() or not handle.islower():
             out.append(Span(*m.span(1), "handle"))
     return out
