@@ -40,4 +40,4 @@ def _house_numbers(text: str, spans: list[Span]) -> list[Span]:
 
 
 def _inside(span: Span, ranges: list[tuple[int, int]]) -> bool:
-    return any(a <= span.start and span.end <= b for a, b in ranges)
+    return any(a <= span.start and span.end <= b for a, b in ranges if a <= span.start)

@@ -72,13 +72,20 @@ def _joined(text: str, a: Token, b: Token) -> bool:
     return gap in (" ", "-", "\u00a0") or len(a.text) == 1 and gap in (".", ". ", ".-")
 
 
+def _covered(tokens: list[Token], size: int, ranges: list[tuple[int, int]]) -> list[bool]:
+    mask = bytearray(size)
+    for a, b in ranges:
+        mask[a:b] = b"\x01" * (b - a)
+    return [0 not in mask[t.start:t.end] for t in tokens]
+
+
 class _Finder:
     def __init__(self, tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int, int]],
                  taken: list[tuple[int, int]], lang: str):
         self.t, self.text, self.lex, self.lang = tokens, text, lex, lang
         self.name = [False] * len(tokens)
-        self.protected = [any(a <= tok.start and tok.end <= b for a, b in protected) for tok in tokens]
-        self.taken = [any(a <= tok.start and tok.end <= b for a, b in taken) for tok in tokens]
+        self.protected = _covered(tokens, len(text), protected)
+        self.taken = _covered(tokens, len(text), taken)
 
     # --- word classes -------------------------------------------------------------------
     def never(self, i: int) -> bool:
