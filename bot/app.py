@@ -122,6 +122,7 @@ class CopBot:
         self._creators: dict[str, frozenset[str]] = {}
         self.client: AsyncClient | None = None
         self.scheduler: Scheduler | None = None
+        self.consult_jobs: ConsultJobs | None = None
         self.engine = None
         self.services: Services | None = None
 
@@ -147,10 +148,10 @@ class CopBot:
             desk=Desk(self.clock, draft_minutes=c.draft_minutes, max_per_day=c.max_per_day,
                       max_attempts_per_hour=c.max_code_attempts_per_hour),
         )
-        consult_jobs = ConsultJobs(self.services)
-        self.scheduler.provide(CONSULT, consult_jobs.pending, consult_jobs.fire)
-        self.scheduler.every("consult.retention", 3600, consult_jobs.retention_sweep)
-        self.scheduler.every("consult.drafts", 30, consult_jobs.expire_drafts)
+        self.consult_jobs = ConsultJobs(self.services)
+        self.scheduler.provide(CONSULT, self.consult_jobs.pending, self.consult_jobs.fire)
+        self.scheduler.every("consult.retention", 3600, self.consult_jobs.retention_sweep)
+        self.scheduler.every("consult.drafts", 30, self.consult_jobs.expire_drafts)
         async with db() as session:
             state = await session.get(BotState, "sync_token")
             self._token = state.value if state else None
@@ -243,7 +244,7 @@ class CopBot:
 
     async def _retention_at_start(self) -> None:
         try:
-            await ConsultJobs(self.services).retention_sweep()
+            await self.consult_jobs.retention_sweep()
         except Exception as exc:  # retention retries every hour; a start must not fail on it
             log.error("consultation.retention_failed", exc_info=exc)
 

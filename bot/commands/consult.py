@@ -17,8 +17,8 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.consult.desk import Draft
-from bot.consult.policy import describe_delay, policy
-from bot.consult.posting import PROVIDER, categories_text
+from bot.consult.policy import describe_delay, load_policy
+from bot.consult.posting import PROVIDER, categories_text, redact_draft
 from bot.framework import BadArgument, CheckFailure, command, incident_id
 from bot.logs import fields
 from bot.text import Text
@@ -31,7 +31,6 @@ from storage.engine import flush_deleted
 from storage.models import Community, Consultation, ConsultationFollowup
 
 log = logging.getLogger(__name__)
-CANCEL_WORDS = ("cancel", "annuler")
 MAX_REPLY_CHARS = 1_500
 
 
@@ -79,8 +78,7 @@ async def _fresh_draft(ctx, **values: object) -> Draft:
     """A new draft; one left open in this DM is cleaned up first, not silently replaced."""
     old = ctx.services.desk.drop(ctx.room_id)
     if old is not None:
-        for event_id in old.bot_events + old.member_events:
-            await ctx.services.matrix.redact(ctx.room_id, event_id)
+        await redact_draft(ctx.services.matrix, ctx.room_id, old)
     return ctx.services.desk.new_draft(ctx.room_id, **values)
 
 
@@ -150,7 +148,8 @@ async def _intercept(ctx, text: str) -> bool:
                 pending, draft.pending = draft.pending, ""
                 await _choose(ctx, draft, community, pending)
                 return True
-            if word in CANCEL_WORDS:
+            cmd, _ = ctx.services.registry.find(text, True)
+            if cmd is not None and cmd.name == "cancel":
                 return False
             await ctx.reply("consult.which", slugs=", ".join(draft.choices))
             return True
@@ -172,13 +171,9 @@ async def _intercept(ctx, text: str) -> bool:
 
 async def _clean_up(ctx, draft: Draft) -> None:
     """Redact the DM messages that held case text; ask the member to do it where the bot cannot."""
-    matrix = ctx.services.matrix
-    for event_id in draft.bot_events:
-        await matrix.redact(ctx.room_id, event_id)
-    if not draft.member_events:
-        return
-    results = [await matrix.redact(ctx.room_id, e) for e in draft.member_events]
-    await ctx.reply("consult.cleaned" if all(results) else "consult.delete_yourself")
+    all_redacted = await redact_draft(ctx.services.matrix, ctx.room_id, draft)
+    if draft.member_events:
+        await ctx.reply("consult.cleaned" if all_redacted else "consult.delete_yourself")
 
 
 @command("send", aliases=("envoyer",), scope="dm")
@@ -206,10 +201,10 @@ async def send(ctx) -> None:
 async def _submit_request(ctx, draft: Draft) -> None:
     s = ctx.services
     code = new_code()
-    code_hash = await asyncio.to_thread(hash_code, code, s.keyring.derive("case-code"))
+    code_hash = await _code_hash(ctx, code)
     async with s.db() as session:
         community = await session.get(Community, draft.community_id)
-        rules = policy(community, await q.settings(session, community.id), s.config.consultations)
+        rules = await load_policy(session, community, s.config.consultations)
         row = Consultation(
             community_id=community.id, label=new_label(await q.labels(session)), code_hash=code_hash,
             status="review" if rules.review else "scheduled", categories=",".join(draft.categories),
@@ -236,7 +231,7 @@ async def _submit_followup(ctx, draft: Draft) -> None:
         if case is None or case.status != "posted":
             raise CheckFailure("consult.not_open")
         community = await session.get(Community, case.community_id)
-        rules = policy(community, await q.settings(session, community.id), s.config.consultations)
+        rules = await load_policy(session, community, s.config.consultations)
         row = ConsultationFollowup(consultation_id=case.id, text=draft.text, txn="copbot-f-" + secrets.token_hex(8),
                                    due_at=s.clock.now() + timedelta(seconds=rules.delay.pick()))
         session.add(row)
@@ -264,13 +259,17 @@ async def cancel(ctx) -> None:
     await _clean_up(ctx, draft)
 
 
+async def _code_hash(ctx, code: str) -> str:
+    """scrypt is slow on purpose: off the event loop."""
+    return await asyncio.to_thread(hash_code, code, ctx.services.keyring.derive("case-code"))
+
+
 async def _case(ctx, code: str) -> tuple[Consultation, Community]:
     """The case a code opens. A wrong code, and a case that does not exist, get the same answer."""
     s = ctx.services
     if s.desk.locked_out(ctx.sender):
         raise CheckFailure("consult.too_many_attempts")
-    normalized = normalize_code(code) or code.lower()
-    code_hash = await asyncio.to_thread(hash_code, normalized, s.keyring.derive("case-code"))
+    code_hash = await _code_hash(ctx, normalize_code(code) or code.lower())
     async with s.db() as session:
         row = await q.by_code_hash(session, code_hash)
         community = await session.get(Community, row.community_id) if row else None

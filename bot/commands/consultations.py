@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Literal
 
-from bot.consult.policy import Policy, describe_delay, policy
+from bot.consult.policy import Policy, describe_delay, load_policy, policy
 from bot.consult.posting import PROVIDER, categories_text
 from sqlmodel import select
 
@@ -22,8 +22,7 @@ MAX_RETENTION_DAYS = 3650
 
 async def _policy(ctx) -> Policy:
     async with ctx.services.db() as session:
-        row = await q.settings(session, ctx.community.id)
-    return policy(ctx.community, row, ctx.services.config.consultations)
+        return await load_policy(session, ctx.community, ctx.services.config.consultations)
 
 
 async def _save(ctx, **values: object) -> Policy:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.config import ConsultationsConfig
 from domain.consult import DelayRange
+from storage import consultations as q
 from storage.models import Community, CommunityConsultSettings
 
 
@@ -31,6 +34,11 @@ def policy(community: Community, row: CommunityConsultSettings, defaults: Consul
         retention_days=row.retention_days or defaults.retention_days,
         redact_on_expiry=defaults.redact_on_expiry if row.redact_on_expiry is None else row.redact_on_expiry,
     )
+
+
+async def load_policy(session: AsyncSession, community: Community, defaults: ConsultationsConfig) -> Policy:
+    """The community's policy, from its stored overrides."""
+    return policy(community, await q.settings(session, community.id), defaults)
 
 
 def describe_delay(ctx, delay: DelayRange) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import select
 
-from bot.consult.policy import policy
+from bot.consult.policy import load_policy
 from bot.logs import fields
 from bot.sender import SendError
 from bot.text import Text
@@ -22,6 +22,8 @@ from storage import consultations as q
 from storage.models import Community, Consultation, ConsultationFollowup
 
 if TYPE_CHECKING:
+    from bot.consult.desk import Draft
+    from bot.matrix_ops import MatrixOps
     from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,13 @@ def post_text(services: "Services", community: Community, row: Consultation) -> 
     lang = community.language
     return services.catalogue.render(lang, "consult.post", label=row.label, text=row.text or "",
                                      categories=categories_text(services, lang, row.categories))
+
+
+async def redact_draft(matrix: "MatrixOps", room_id: str, draft: "Draft") -> bool:
+    """Redact the DM messages that held a draft's text; False if some of the member's could not be."""
+    for event_id in draft.bot_events:
+        await matrix.redact(room_id, event_id)
+    return all([await matrix.redact(room_id, e) for e in draft.member_events])
 
 
 class ConsultJobs:
@@ -65,7 +74,7 @@ class ConsultJobs:
             if community is None or community.closed_at is not None:
                 await self._give_up(session, row, "community_closed")
                 return
-            rules = policy(community, await q.settings(session, community.id), self.s.config.consultations)
+            rules = await load_policy(session, community, self.s.config.consultations)
             # 'posting' tells a concurrent `close <code>` that the post is on its way.
             row.status = "posting"
             session.add(row)
@@ -134,7 +143,7 @@ class ConsultJobs:
         purged = 0
         async with self.s.db() as session:
             for community in (await session.exec(select(Community))).all():
-                rules = policy(community, await q.settings(session, community.id), self.s.config.consultations)
+                rules = await load_policy(session, community, self.s.config.consultations)
                 for row in await q.past_retention(session, community.id, now - timedelta(days=rules.retention_days)):
                     updates = await q.followups(session, row.id)
                     if rules.redact_on_expiry and row.room_id:
@@ -158,7 +167,6 @@ class ConsultJobs:
 
     async def expire_drafts(self) -> None:
         for room_id, draft in self.s.desk.expire():
-            for event_id in draft.bot_events + draft.member_events:
-                await self.s.matrix.redact(room_id, event_id)
+            await redact_draft(self.s.matrix, room_id, draft)
             await self.s.sender.send(room_id, self.s.catalogue.render(
                 draft.lang, "consult.draft_expired", minutes=self.s.config.consultations.draft_minutes))
