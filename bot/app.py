@@ -19,8 +19,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiohttp.client_exceptions import ClientError
-from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MatrixRoom, RoomCreateEvent,
-                 RoomMemberEvent, RoomMessageText, SyncError, SyncResponse, WhoamiResponse)
+from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MatrixRoom, ReactionEvent,
+                 RedactionEvent, RoomCreateEvent, RoomMemberEvent, RoomMessageText, SyncError, SyncResponse,
+                 WhoamiResponse)
 from sqlmodel import delete, select
 
 from bot import __version__
@@ -39,6 +40,9 @@ from bot.rooms import NioRoomView
 from bot.scheduler import Scheduler
 from bot.sender import Sender
 from bot.services import Services
+from bot.workshops.jobs import WorkshopJobs
+from bot.workshops.reactions import on_reaction, on_redaction
+from bot.workshops.series import PROVIDER as WORKSHOP
 from storage import communities
 from storage.engine import make_engine, session_factory
 from storage.migrate import migrate
@@ -54,6 +58,7 @@ SYNC_FILTER = {
 }
 FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 1}, "ephemeral": {"types": []}}}
 MAX_BACKOFF_S = 60.0
+ACTED_ON = (RoomMessageText, ReactionEvent, RedactionEvent)  # commands, and RSVPs by reaction
 
 
 class FatalError(Exception):
@@ -123,6 +128,7 @@ class CopBot:
         self.client: AsyncClient | None = None
         self.scheduler: Scheduler | None = None
         self.consult_jobs: ConsultJobs | None = None
+        self.workshop_jobs: WorkshopJobs | None = None
         self.engine = None
         self.services: Services | None = None
 
@@ -152,6 +158,8 @@ class CopBot:
         self.scheduler.provide(CONSULT, self.consult_jobs.pending, self.consult_jobs.fire)
         self.scheduler.every("consult.retention", 3600, self.consult_jobs.retention_sweep)
         self.scheduler.every("consult.drafts", 30, self.consult_jobs.expire_drafts)
+        self.workshop_jobs = WorkshopJobs(self.services)
+        self.scheduler.provide(WORKSHOP, self.workshop_jobs.pending, self.workshop_jobs.fire)
         async with db() as session:
             state = await session.get(BotState, "sync_token")
             self._token = state.value if state else None
@@ -278,7 +286,7 @@ class CopBot:
                 await self._mark_joined(room_id, now)
             await self._save_token(resp.next_batch)
             return
-        jobs: list[tuple[str, RoomMessageText]] = []
+        jobs: list[tuple[str, Any]] = []
         stale = history = 0
         limit = timedelta(seconds=self.config.bot.catch_up_seconds)
         for room_id, info in resp.rooms.join.items():
@@ -291,7 +299,7 @@ class CopBot:
                     joined_at = _ts(event)
                     await self._mark_joined(room_id, joined_at)
                     continue
-                if not isinstance(event, RoomMessageText) or not self._from_a_person(event.sender):
+                if not isinstance(event, ACTED_ON) or not self._from_a_person(event.sender):
                     continue
                 sent = _ts(event)
                 if sent < joined_at:
@@ -359,12 +367,15 @@ class CopBot:
             await communities.add_poster(session, community.id, key)
         self._posters.add(key)
 
-    async def _handle(self, room_id: str, event: RoomMessageText) -> None:
+    async def _handle(self, room_id: str, event: Any) -> None:
         async with self._room_locks[room_id]:  # one room's messages in order
             try:
                 room = self.client.rooms.get(room_id)
                 async with self.services.db() as session:
                     community = await communities.by_room(session, room_id)
+                if not isinstance(event, RoomMessageText):
+                    await self._handle_relation(community, event)
+                    return
                 if community is not None and community.closed_at is None:
                     await self._note_poster(community, event.sender)
                 is_dm = self.is_dm(room, community)
@@ -381,6 +392,15 @@ class CopBot:
                 await dispatch(self.services.registry, ctx, text)
             except Exception as exc:  # a failed answer must be visible in the log, never lost quietly
                 log.error("event.handling_failed", exc_info=exc, **fields(incident=incident_id()))
+
+    async def _handle_relation(self, community: Community | None, event: Any) -> None:
+        """Reactions to workshop posts are RSVPs; removing one withdraws it."""
+        if community is None or community.closed_at is not None:
+            return
+        if isinstance(event, ReactionEvent):
+            await on_reaction(self.services, community, event.sender, event.reacts_to, event.key, event.event_id)
+        elif isinstance(event, RedactionEvent) and event.redacts:
+            await on_redaction(self.services, event.redacts)
 
     # ----- bookkeeping in the database -------------------------------------
 

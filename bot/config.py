@@ -91,6 +91,12 @@ def _positive(value: int) -> str | None:
     return None if value > 0 else "must be at least 1"
 
 
+def _offsets(values: list) -> str | None:
+    if values and all(isinstance(v, str) and re.fullmatch(r"\d{1,4}[smhdw]", v) for v in values):
+        return None
+    return 'must be a list of offsets before a workshop, e.g. ["7d", "1d", "1h"]'
+
+
 def _inviters(values: list) -> str | None:
     for v in values:
         if not isinstance(v, str) or not (USER_ID.match(v) or re.match(r"^:[A-Za-z0-9.\-]+(:\d+)?$", v)):
@@ -128,6 +134,13 @@ SCHEMA: dict[str, dict[str, tuple[type, Any, Check | None]]] = {
         "draft_minutes": (int, 30, _positive),
         "max_per_day": (int, 3, _positive),
         "max_code_attempts_per_hour": (int, 5, _positive),
+    },
+    "workshops": {
+        "reminder_offsets": (list, ["7d", "1d", "1h"], _offsets),
+        "allow_seconds_offsets": (bool, False, None),
+        "grace_minutes": (int, 60, _non_negative),
+        "duration_minutes": (int, 120, _positive),
+        "mention_room": (bool, False, None),
     },
     "database": {
         "url": (str, "sqlite+aiosqlite:///data/copbot.db", _db_url),
@@ -174,6 +187,15 @@ class ConsultationsConfig:
 
 
 @dataclass(frozen=True)
+class WorkshopsConfig:
+    reminder_offsets: tuple[str, ...]
+    allow_seconds_offsets: bool
+    grace_minutes: int
+    duration_minutes: int
+    mention_room: bool
+
+
+@dataclass(frozen=True)
 class DatabaseConfig:
     url: str
 
@@ -189,6 +211,7 @@ class Config:
     matrix: MatrixConfig
     bot: BotConfig
     consultations: ConsultationsConfig
+    workshops: WorkshopsConfig
     database: DatabaseConfig
     logging: LoggingConfig
     source: Path | None = field(default=None, compare=False)
@@ -278,6 +301,8 @@ def parse(raw: dict[str, Any], base: Path, env: dict[str, str] | None = None) ->
         consultations=ConsultationsConfig(**{
             **values["consultations"],
             "posting_delay_seconds": tuple(values["consultations"]["posting_delay_seconds"])}),
+        workshops=WorkshopsConfig(**{**values["workshops"],
+                                     "reminder_offsets": tuple(values["workshops"]["reminder_offsets"])}),
         database=DatabaseConfig(url=_resolve_sqlite(base, d["url"])),
         logging=LoggingConfig(level=lg["level"].upper(), format=lg["format"]),
     )

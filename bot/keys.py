@@ -39,3 +39,8 @@ class Keyring:
     def derive(self, purpose: str) -> bytes:
         """A secret of its own for one purpose (e.g. the case-code pepper), from the bot's secret."""
         return hmac.new(self._secret, f"derive\0{purpose}".encode(), hashlib.sha256).digest()
+
+
+def member_key(keyring: Keyring, community_id: int, user_id: str) -> str:
+    """A member's pseudonym within one community: counts people without naming them."""
+    return keyring.key(f"member:{community_id}", user_id)

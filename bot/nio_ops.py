@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from datetime import datetime, timezone
 
 from aiohttp.client_exceptions import ClientError
-from nio import (AsyncClient, MegolmEvent, RoomCreateError, RoomMessageText, RoomPreset, RoomRedactResponse,
+from nio import (AsyncClient, MegolmEvent, RoomCreateError, UploadResponse, RoomMessageText, RoomPreset, RoomRedactResponse,
                  RoomResolveAliasResponse)
 from nio.api import RelationshipType
 
@@ -81,3 +82,15 @@ class NioOps:
             raise RuntimeError(f"cannot open a direct chat: {resp.status_code}")
         self._created[user_id] = resp.room_id
         return resp.room_id
+
+    async def upload(self, room_id: str, data: bytes, filename: str, mimetype: str) -> dict:
+        """Upload a file for `room_id`: encrypted when the room is; returns the `url` or `file` part."""
+        room = self.client.rooms.get(room_id)
+        encrypted = bool(room and room.encrypted)
+        resp, keys = await self.client.upload(io.BytesIO(data), content_type=mimetype, filename=filename,
+                                              encrypt=encrypted, filesize=len(data))
+        if not isinstance(resp, UploadResponse):
+            raise RuntimeError(f"upload failed: {getattr(resp, 'status_code', 'unknown')}")
+        if encrypted:
+            return {"file": {"url": resp.content_uri, "mimetype": mimetype, **keys}}
+        return {"url": resp.content_uri}

@@ -48,3 +48,14 @@ def role(*allowed: str, closed_ok: bool = False) -> Check:
 
 facilitator_only = role(FACILITATOR)
 anyone_in_community = role(MEMBER, FACILITATOR, COORDINATOR, closed_ok=True)
+
+
+async def facilitators(services, community) -> list[str]:
+    """Who facilitates a community: given the role, or holding the power level in its room."""
+    async with services.db() as session:
+        found = {g.user_id for g in await q.grants(session, community.id) if g.role == FACILITATOR}
+    room = services.rooms(community.room_id)
+    if room is not None:
+        threshold = services.config.bot.facilitator_power_level
+        found |= {u for u in room.joined_members() if u != services.user_id and room.power_level(u) >= threshold}
+    return sorted(found)

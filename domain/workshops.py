@@ -140,3 +140,70 @@ def missed(due: datetime, now: datetime, grace: timedelta) -> str:
 def attendance_open(start: datetime, duration: timedelta, now: datetime) -> bool:
     """`here` counts from 15 minutes before the start until the end."""
     return start - timedelta(minutes=15) <= now <= start + duration
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    first_day: date
+    at: time
+    every_weeks: int | None
+    rule: str | None
+    count: int
+    duration_min: int | None
+    confirm: bool
+
+
+_WORDS = {  # English and French keywords of `workshops plan`
+    "every": "every", "chaque": "every", "toutes": "every", "tous": "every",
+    "weeks": "weeks", "week": "weeks", "semaines": "weeks", "semaine": "weeks",
+    "count": "count", "nombre": "count", "duration": "duration", "durée": "duration", "duree": "duration",
+    "confirm": "confirm", "confirmer": "confirm", "rrule": "rrule", "règle": "rrule", "regle": "rrule",
+}
+
+
+def _number(word: str | None, key: str) -> int:
+    if word is None or not word.isascii() or not word.isdigit() or len(word) > 4:
+        raise PlanError(key)
+    return int(word)
+
+
+def parse_plan(words: list[str]) -> PlanRequest:
+    """`<date> <time> every <N> weeks [count K] [duration M] [confirm]` or `<date> <time> rrule <RULE> …`."""
+    if len(words) < 3:
+        raise PlanError("workshop.plan_incomplete")
+    first_day, at = parse_date(words[0]), parse_time(words[1])
+    every = rule = duration = None
+    count, confirm = DEFAULT_COUNT, False
+    rest = iter(words[2:])
+    for word in rest:
+        keyword = _WORDS.get(word.lower())
+        if keyword == "every":
+            every = _number(next(rest, None), "workshop.bad_interval")
+            if _WORDS.get((next(rest, "") or "").lower()) != "weeks":
+                raise PlanError("workshop.bad_interval")
+        elif keyword == "rrule":
+            rule = next(rest, None)
+            if not rule or len(rule) > 300:
+                raise PlanError("workshop.bad_rule")
+        elif keyword == "count":
+            count = _number(next(rest, None), "workshop.too_many")
+        elif keyword == "duration":
+            duration = _number(next(rest, None), "workshop.bad_duration")
+            if not 15 <= duration <= 600:
+                raise PlanError("workshop.bad_duration")
+        elif keyword == "confirm":
+            confirm = True
+        else:
+            raise PlanError("workshop.plan_unknown_word", value=word[:30])
+    if (every is None) == (rule is None):
+        raise PlanError("workshop.plan_incomplete")
+    return PlanRequest(first_day, at, every, rule, count, duration, confirm)
+
+
+def split_offset(delta: timedelta) -> tuple[int, str]:
+    """An offset as (number, unit) in the largest whole unit below weeks: 7 days -> (7, 'days')."""
+    seconds = int(delta.total_seconds())
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds % size == 0:
+            return seconds // size, unit
+    return seconds, "seconds"

@@ -135,3 +135,77 @@ class ConsultationFollowup(SQLModel, table=True):
     due_at: datetime | None = Field(default=None, sa_type=AwareDateTime, index=True)
     event_id: str | None = None
     posted_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+
+
+class WorkshopSettings(SQLModel, table=True):
+    """Per-community reminder settings; NULL means the [workshops] config default."""
+
+    __tablename__ = "workshop_settings"
+    community_id: int = Field(foreign_key="communities.id", primary_key=True)
+    offsets_s: str | None = None  # comma-separated seconds before the start, e.g. "604800,86400,3600"
+    grace_s: int | None = None
+    mention_room: bool | None = None
+
+
+class Workshop(SQLModel, table=True):
+    """One workshop. `number` never changes once given, so "workshop 3" stays workshop 3.
+
+    `uid` and `sequence` make calendar files update events instead of duplicating them.
+    """
+
+    __tablename__ = "workshops"
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="communities.id", index=True)
+    number: int
+    starts_at: datetime = Field(sa_type=AwareDateTime)
+    duration_min: int
+    stage: str  # the stage it is planned for
+    state: str  # planned or cancelled ("upcoming"/"done" follow from the clock)
+    topic: str | None = None
+    link: str | None = None
+    cancel_reason: str | None = None
+    uid: str = Field(unique=True)
+    sequence: int = 0
+    created_at: datetime = Field(sa_type=AwareDateTime)
+    updated_at: datetime = Field(sa_type=AwareDateTime)
+
+
+class WorkshopAction(SQLModel, table=True):
+    """A reminder due before a workshop: pending, sent, missed (to report), skipped or cancelled."""
+
+    __tablename__ = "workshop_actions"
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshops.id", index=True)
+    kind: str  # "reminder"
+    offset_s: int
+    due_at: datetime = Field(sa_type=AwareDateTime)
+    state: str = Field(index=True)
+    txn: str  # the Matrix transaction id, so a retry after a crash cannot send twice
+    event_id: str | None = None
+    done_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    delayed: bool = False
+
+
+class WorkshopPost(SQLModel, table=True):
+    """The bot's announcements and reminders of a workshop (hashed ids): reactions there are RSVPs."""
+
+    __tablename__ = "workshop_posts"
+    event_key: str = Field(primary_key=True)
+    workshop_id: int = Field(foreign_key="workshops.id")
+
+
+class Rsvp(SQLModel, table=True):
+    __tablename__ = "workshop_rsvps"
+    workshop_id: int = Field(foreign_key="workshops.id", primary_key=True)
+    member_key: str = Field(primary_key=True)  # HMAC of the user id, per community
+    answer: str  # yes, no, maybe
+    reaction_key: str | None = None  # the reaction that gave it (hashed), so removing it withdraws the RSVP
+    at: datetime = Field(sa_type=AwareDateTime)
+
+
+class Attendance(SQLModel, table=True):
+    __tablename__ = "workshop_attendance"
+    workshop_id: int = Field(foreign_key="workshops.id", primary_key=True)
+    member_key: str = Field(primary_key=True)
+    source: str  # "here" (the member) or "facilitator"
+    at: datetime = Field(sa_type=AwareDateTime)

@@ -19,6 +19,7 @@ from bot.keys import Keyring
 from bot.matrix_ops import ThreadReply
 from bot.sender import Sender
 from bot.services import Services
+from bot.workshops.jobs import WorkshopJobs
 from storage import communities
 from storage.engine import make_engine, session_factory
 from storage.migrate import migrate
@@ -82,6 +83,7 @@ class FakeOps:
     can_redact_others: bool = True
     replies: dict[str, list[ThreadReply]] = field(default_factory=dict)
     joined: set[str] = field(default_factory=set)
+    uploads: list[tuple[str, str, bytes]] = field(default_factory=list)
 
     async def thread_replies(self, room_id, root_id, limit=100):
         return self.replies.get(root_id, [])
@@ -100,6 +102,10 @@ class FakeOps:
 
     async def dm_room(self, user_id, exclude=frozenset()):
         return f"!dm-{user_id}"
+
+    async def upload(self, room_id, data, filename, mimetype):
+        self.uploads.append((filename, mimetype, data))
+        return {"url": f"mxc://test/{len(self.uploads)}"}
 
 
 @dataclass
@@ -140,15 +146,32 @@ class Harness:
             desk=Desk(self.clock, draft_minutes=30, max_per_day=3, max_attempts_per_hour=5),
         )
         self.jobs = ConsultJobs(self.services)
+        self.workshop_jobs = WorkshopJobs(self.services)
+        self.providers = {"consult": self.jobs, "workshop": self.workshop_jobs}
         self.commands_run = 0
 
     async def run_due(self) -> int:
         """Fire every scheduled action whose time has come, as the real scheduler would."""
-        due = [(p, k) for (p, k), at in self.services.scheduler.jobs.items() if at <= self.clock.now()]
-        for provider, key in due:
-            del self.services.scheduler.jobs[(provider, key)]
-            await self.jobs.fire(key)
-        return len(due)
+        fired = 0
+        while True:  # an action may schedule another that is due at once (a missed-reminder report)
+            due = sorted(((at, p, k) for (p, k), at in self.services.scheduler.jobs.items()
+                          if at <= self.clock.now()), key=lambda item: item[0])
+            if not due:
+                return fired
+            for _, provider, key in due:
+                del self.services.scheduler.jobs[(provider, key)]
+                await self.providers[provider].fire(key)
+                fired += 1
+
+    async def restart(self) -> int:
+        """What a restart does: forget the clock's jobs, then load every pending action from the database."""
+        self.services.scheduler.jobs.clear()
+        loaded = 0
+        for name, provider in self.providers.items():
+            for key, due in await provider.pending():
+                self.services.scheduler.at(name, key, due)
+                loaded += 1
+        return loaded
 
     async def __aenter__(self) -> "Harness":
         await migrate(self.engine)

@@ -13,7 +13,10 @@ from bot.roles import FACILITATOR, MEMBER, anyone_in_community, facilitator_only
 from bot.text import Text
 from domain.slugs import slugify
 from domain.timefmt import local
+from bot.workshops import texts
+from bot.workshops.series import next_workshop, stop_reminders
 from storage import communities as q
+from storage import workshops
 from storage.models import Community, CommunityLink, CommunityRole, StageChange
 
 USER_ID = re.compile(r"^@[^\s:]+:\S+$")
@@ -112,6 +115,7 @@ async def status(ctx) -> None:
     async with ctx.services.db() as session:
         parents = await q.parents(session, c.id)
         children = await q.children(session, c.id)
+        upcoming = next_workshop(await workshops.series(session, c.id), ctx.services.clock.now())
     room = ctx.services.rooms(ctx.room_id)
     state = ctx.t("community.closed_on", when=local(c.closed_at, c.timezone)).plain if c.closed_at else \
         ctx.t("community.open").plain
@@ -121,7 +125,9 @@ async def status(ctx) -> None:
         members=len(room.joined_members()) if room else 0,
         parents=", ".join(p.slug for p in parents) or "-",
         children=", ".join(k.slug for k in children) or "-",
-        next=ctx.t("community.nothing_scheduled").plain,
+        next=ctx.t("community.next_workshop", number=upcoming.number,
+                   when=texts.when(ctx.t, upcoming.starts_at, c.timezone)).plain if upcoming and not c.closed_at
+        else ctx.t("community.nothing_scheduled").plain,
     ) + _settings_text(ctx))
 
 
@@ -168,5 +174,12 @@ async def set_language(ctx, language: Literal["en", "fr"]) -> None:
 
 @command("close", checks=[facilitator_only], scope="room")
 async def close(ctx, *, note: str = "") -> None:
-    await _update(ctx, closed_at=ctx.services.clock.now(), closed_note=note or None)
+    now = ctx.services.clock.now()
+    async with ctx.services.db() as session:  # closed and no reminders left: one transaction
+        row = await session.get(Community, ctx.community.id)
+        row.closed_at, row.closed_note = now, note or None
+        changes = await stop_reminders(session, ctx.community.id, now)
+        await session.commit()
+    ctx.community.closed_at, ctx.community.closed_note = now, note or None
+    changes.apply(ctx.services.scheduler)
     await ctx.send(ctx.t("community.closed", name=ctx.community.name, note=note or "-"), msgtype="m.text")

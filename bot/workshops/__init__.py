@@ -1,0 +1,1 @@
+"""The workshop series: rules per community, changes to the series, reminders and their texts."""

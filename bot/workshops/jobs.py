@@ -1,0 +1,135 @@
+"""Sending reminders when due, and reporting the ones the bot missed.
+
+Keys: `r<action id>` is one reminder, `m<community id>` is the one message
+that tells a community's facilitators what was missed. A reminder goes
+through pending -> sending -> sent; `sending` survives a crash and is sent
+again with the same transaction id, which the homeserver deduplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING
+
+from bot.keys import Keyring
+from bot.logs import fields
+from bot.roles import facilitators
+from bot.sender import SendError
+from bot.text import Text
+from bot.workshops import texts
+from bot.workshops.rules import load_rules
+from bot.workshops.series import PROVIDER, remember_post
+from domain.workshops import missed
+from storage import workshops as q
+from storage.models import Community, Workshop, WorkshopAction
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+REPORT_AFTER = timedelta(seconds=3)  # missed reminders found together are reported together
+PERMANENT = ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_TOKEN")
+
+
+def post_key(keyring: Keyring, event_id: str) -> str:
+    return keyring.key("workshop-post", event_id)
+
+
+class WorkshopJobs:
+    def __init__(self, services: "Services"):
+        self.s = services
+
+    async def pending(self) -> list:
+        now = self.s.clock.now()
+        async with self.s.db() as session:
+            actions = await q.actions_in_state(session, ("pending", "sending", "missed"))
+            due = [(f"r{a.id}", a.due_at) for a in actions if a.state != "missed"]
+            communities = {(await session.get(Workshop, a.workshop_id)).community_id
+                           for a in actions if a.state == "missed"}
+        return due + [(f"m{c}", now) for c in sorted(communities)]
+
+    async def fire(self, key: str) -> None:
+        if key.startswith("r"):
+            await self._remind(int(key[1:]))
+        elif key.startswith("m"):
+            await self._report_missed(int(key[1:]))
+
+    async def _remind(self, action_id: int) -> None:
+        now = self.s.clock.now()
+        async with self.s.db() as session:
+            action = await session.get(WorkshopAction, action_id)
+            if action is None or action.state not in ("pending", "sending"):
+                return
+            workshop = await session.get(Workshop, action.workshop_id)
+            community = await session.get(Community, workshop.community_id)
+            rules = await load_rules(session, community.id, self.s.config.workshops)
+            if workshop.state != "planned" or community.closed_at is not None:
+                action.state, action.done_at = "cancelled", now
+                session.add(action)
+                await session.commit()
+                return
+            verdict = "on_time" if action.state == "sending" else missed(action.due_at, now, rules.grace)
+            if now >= workshop.starts_at and action.state == "pending":
+                verdict = "skip"  # a reminder after the start helps nobody; the facilitators hear of it
+            if verdict == "skip":
+                action.state = "missed"
+                session.add(action)
+                await session.commit()
+                self.s.scheduler.at(PROVIDER, f"m{community.id}", now + REPORT_AFTER)
+                log.warning("workshop.reminder_missed", **fields(community=community.id))
+                return
+            action.state, action.delayed = "sending", action.delayed or verdict == "late"
+            session.add(action)
+            await session.commit()
+            last = action.offset_s == int(min(rules.offsets).total_seconds()) if rules.offsets else True
+        t = partial(self.s.catalogue.render, community.language)
+        text = texts.reminder(t, workshop, community, workshop.starts_at - action.due_at, late=action.delayed,
+                              prefix=self.s.config.bot.command_prefix)
+        mentions = None
+        if last and rules.mention_room:
+            mentions = {"room": True}
+            text = Text.escaped("@room") + text  # clients without m.mentions look for the word
+        try:
+            event_ids = await self.s.sender.send(community.room_id, text, msgtype="m.text",
+                                                 mentions=mentions, txn=action.txn)
+        except SendError as exc:
+            if exc.status not in PERMANENT:
+                raise  # retried by the scheduler with backoff
+            await self._finish(action_id, "failed", None)
+            log.error("workshop.reminder_failed", **fields(community=community.id, reason=exc.status))
+            return
+        await self._finish(action_id, "sent", event_ids[0])
+        log.info("workshop.reminder_sent", **fields(community=community.id, late=action.delayed))
+
+    async def _finish(self, action_id: int, state: str, event_id: str | None) -> None:
+        async with self.s.db() as session:
+            action = await session.get(WorkshopAction, action_id)
+            action.state, action.event_id, action.done_at = state, event_id, self.s.clock.now()
+            session.add(action)
+            if event_id:
+                await remember_post(session, post_key(self.s.keyring, event_id), action.workshop_id)
+            await session.commit()
+
+    async def _report_missed(self, community_id: int) -> None:
+        async with self.s.db() as session:
+            community = await session.get(Community, community_id)
+            found = await q.missed_in(session, community_id)
+        if not found or community is None:
+            return
+        t = partial(self.s.catalogue.render, community.language)
+        items = [t("workshop.missed_item", number=w.number, span=texts.span(t, timedelta(seconds=a.offset_s)),
+                   due=texts.when(t, a.due_at, community.timezone)) for a, w in found]
+        people = await facilitators(self.s, community)
+        text = t("workshop.missed", count=len(found), facilitators=", ".join(people) or "-") + Text.join(items)
+        ids = sorted(a.id for a, _ in found)
+        # The same set of missed reminders always gets the same transaction id: reported once.
+        await self.s.sender.send(community.room_id, text, mentions={"user_ids": people},
+                                 txn=f"missed.{community_id}.{ids[0]}.{ids[-1]}.{len(ids)}")
+        async with self.s.db() as session:
+            for action_id in ids:
+                action = await session.get(WorkshopAction, action_id)
+                action.state, action.done_at = "skipped", self.s.clock.now()
+                session.add(action)
+            await session.commit()

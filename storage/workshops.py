@@ -1,0 +1,65 @@
+"""Queries about workshops, their reminders, RSVPs and attendance."""
+
+from __future__ import annotations
+
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Attendance, Rsvp, Workshop, WorkshopAction, WorkshopPost, WorkshopSettings
+
+
+async def settings(session: AsyncSession, community_id: int) -> WorkshopSettings:
+    row = await session.get(WorkshopSettings, community_id)
+    return row or WorkshopSettings(community_id=community_id)
+
+
+async def series(session: AsyncSession, community_id: int) -> list[Workshop]:
+    """Every workshop of a community, in date order."""
+    return list((await session.exec(select(Workshop).where(Workshop.community_id == community_id)
+                                    .order_by(Workshop.starts_at, Workshop.number))).all())
+
+
+async def by_number(session: AsyncSession, community_id: int, number: int) -> Workshop | None:
+    return (await session.exec(select(Workshop).where(
+        Workshop.community_id == community_id, Workshop.number == number))).first()
+
+
+async def actions(session: AsyncSession, workshop_id: int, states: tuple[str, ...]) -> list[WorkshopAction]:
+    return list((await session.exec(select(WorkshopAction).where(
+        WorkshopAction.workshop_id == workshop_id, WorkshopAction.state.in_(states)))).all())
+
+
+async def actions_in_state(session: AsyncSession, states: tuple[str, ...]) -> list[WorkshopAction]:
+    return list((await session.exec(select(WorkshopAction).where(WorkshopAction.state.in_(states))
+                                    .order_by(WorkshopAction.due_at))).all())
+
+
+async def missed_in(session: AsyncSession, community_id: int) -> list[tuple[WorkshopAction, Workshop]]:
+    rows = await session.exec(select(WorkshopAction, Workshop).join(Workshop).where(
+        Workshop.community_id == community_id, WorkshopAction.state == "missed").order_by(WorkshopAction.id))
+    return list(rows.all())
+
+
+async def counts(session: AsyncSession, workshop_ids: list[int]) -> dict[int, dict[str, int]]:
+    """RSVP answers and attendance per workshop: {id: {"yes": n, "no": n, "maybe": n, "here": n}}."""
+    out: dict[int, dict[str, int]] = {i: {"yes": 0, "no": 0, "maybe": 0, "here": 0} for i in workshop_ids}
+    if not workshop_ids:
+        return out
+    for wid, answer, n in (await session.exec(
+            select(Rsvp.workshop_id, Rsvp.answer, func.count()).where(Rsvp.workshop_id.in_(workshop_ids))
+            .group_by(Rsvp.workshop_id, Rsvp.answer))).all():
+        out[wid][answer] = n
+    for wid, n in (await session.exec(
+            select(Attendance.workshop_id, func.count()).where(Attendance.workshop_id.in_(workshop_ids))
+            .group_by(Attendance.workshop_id))).all():
+        out[wid]["here"] = n
+    return out
+
+
+async def for_post(session: AsyncSession, event_key: str) -> Workshop | None:
+    post = await session.get(WorkshopPost, event_key)
+    return None if post is None else await session.get(Workshop, post.workshop_id)
+
+
+async def rsvp_by_reaction(session: AsyncSession, reaction_key: str) -> Rsvp | None:
+    return (await session.exec(select(Rsvp).where(Rsvp.reaction_key == reaction_key))).first()
