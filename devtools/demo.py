@@ -7,7 +7,9 @@ import logging
 import re
 import tempfile
 import textwrap
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot import logs
 from devtools.botrun import RunningBot, bot_config
@@ -34,7 +36,9 @@ async def scene(hs: Synapse, folder: Path) -> None:
     bot_user, fac_user, mem_user, col_user = (await asyncio.gather(*(
         asyncio.to_thread(hs.register, name) for name in ("copbot", "facilitator", "member", "colleague"))))
     # A short posting delay keeps the demo brisk; the default is 2 to 15 minutes.
-    config = bot_config(hs.url, bot_user, folder / "bot", consultations={"posting_delay_seconds": [2, 4]})
+    # Reminder offsets in seconds let a reminder arrive during the demo.
+    config = bot_config(hs.url, bot_user, folder / "bot", consultations={"posting_delay_seconds": [2, 4]},
+                        workshops={"allow_seconds_offsets": True})
     facilitator = Member(hs.url, fac_user)
     member = Member(hs.url, mem_user)
     colleague = Member(hs.url, col_user)
@@ -63,6 +67,8 @@ async def scene(hs: Synapse, folder: Path) -> None:
             await exchange(facilitator, "facilitator", room, "!cop stage next Everyone has introduced themselves", bot_user.user_id)
             await exchange(member, "member", room, "!cop status", bot_user.user_id)
 
+            await workshops(room, facilitator, member, colleague, bot_user.user_id)
+
             print("\n== A private message to the bot (no prefix needed)")
             dm = await member.create_room("", invite=[bot_user.user_id], direct=True)
             await member.wait_for_member(dm, bot_user.user_id)
@@ -74,6 +80,31 @@ async def scene(hs: Synapse, folder: Path) -> None:
         await facilitator.close()
         await member.close()
         await colleague.close()
+
+
+async def workshops(room: str, facilitator: Member, member: Member, colleague: Member, bot_id: str) -> None:
+    print("\n== The facilitator plans the series of five workshops")
+    tz = ZoneInfo("America/Toronto")  # the community's timezone (the config default)
+    now = datetime.now(tz)
+    start = (now + timedelta(minutes=3)).replace(second=0, microsecond=0)
+    announcement = await exchange(facilitator, "facilitator", room,
+                                  f"!cop workshops plan {start:%Y-%m-%d %H:%M} every 6 weeks", bot_id)
+    await exchange(facilitator, "facilitator", room, "!cop workshop 1 topic Why are we here?", bot_id)
+    await exchange(facilitator, "facilitator", room, "!cop workshop 1 link https://meet.example.org/circle", bot_id)
+    lead = int((start - datetime.now(tz)).total_seconds()) - 8
+    print(f"\n   (a reminder {lead} seconds before the start, so one arrives during the demo)")
+    await exchange(facilitator, "facilitator", room, f"!cop reminders {lead}s 1d 1h", bot_id)
+    await exchange(member, "member", room, "!cop rsvp 1 yes", bot_id)
+    show("colleague", "reacts 🤔 to the announcement")
+    await colleague.client.room_send(room, "m.reaction", {"m.relates_to": {
+        "rel_type": "m.annotation", "event_id": announcement["event_id"], "key": "🤔"}})
+    _, reminder = await member.wait_for(
+        lambda r, e: r == room and e.get("sender") == bot_id and body_of(e).startswith("Reminder: workshop"), timeout=60)
+    show("copbot (room)", body_of(reminder))
+    await exchange(member, "member", room, "!cop here", bot_id)
+    await exchange(member, "member", room, "!cop workshops", bot_id)
+    calendar = await exchange(member, "member", room, "!cop workshops ics", bot_id)
+    print(f"   (the calendar file is {calendar['content'].get('body', '?')}; the bot uploaded it to the homeserver)")
 
 
 async def consultation(dm: str, room: str, member: Member, colleague: Member, bot_id: str) -> None:
