@@ -40,9 +40,12 @@ from bot.rooms import NioRoomView
 from bot.scheduler import Scheduler
 from bot.sender import Sender
 from bot.services import Services
+from bot.prompts.posting import PROVIDER as PROMPT, PromptJobs, count_reply
 from bot.workshops.jobs import WorkshopJobs
 from bot.workshops.reactions import on_reaction, on_redaction
 from bot.workshops.series import PROVIDER as WORKSHOP
+from domain.prompts import LibraryError
+from prompts import load as load_library
 from storage import communities
 from storage.engine import make_engine, session_factory
 from storage.migrate import migrate
@@ -129,6 +132,7 @@ class CopBot:
         self.scheduler: Scheduler | None = None
         self.consult_jobs: ConsultJobs | None = None
         self.workshop_jobs: WorkshopJobs | None = None
+        self.prompt_jobs: PromptJobs | None = None
         self.engine = None
         self.services: Services | None = None
 
@@ -136,6 +140,10 @@ class CopBot:
 
     async def start(self) -> None:
         cfg = self.config
+        try:  # a broken prompt library stops the bot, naming the file and entry
+            library = load_library()
+        except LibraryError as exc:
+            raise FatalError(str(exc)) from None
         self.engine = make_engine(cfg.database.url)
         applied = await migrate(self.engine)
         if applied:
@@ -150,7 +158,7 @@ class CopBot:
             config=cfg, catalogue=Catalogue.load(), db=db, keyring=keyring,
             sender=Sender(self.client), clock=self.clock, registry=Registry.discover(),
             user_id=cfg.matrix.user_id, rooms=self._room_view,
-            matrix=NioOps(self.client, cfg.matrix.user_id), scheduler=self.scheduler,
+            matrix=NioOps(self.client, cfg.matrix.user_id), scheduler=self.scheduler, library=library,
             desk=Desk(self.clock, draft_minutes=c.draft_minutes, max_per_day=c.max_per_day,
                       max_attempts_per_hour=c.max_code_attempts_per_hour),
         )
@@ -160,6 +168,8 @@ class CopBot:
         self.scheduler.every("consult.drafts", 30, self.consult_jobs.expire_drafts)
         self.workshop_jobs = WorkshopJobs(self.services)
         self.scheduler.provide(WORKSHOP, self.workshop_jobs.pending, self.workshop_jobs.fire)
+        self.prompt_jobs = PromptJobs(self.services)
+        self.scheduler.provide(PROMPT, self.prompt_jobs.pending, self.prompt_jobs.fire)
         async with db() as session:
             state = await session.get(BotState, "sync_token")
             self._token = state.value if state else None
@@ -381,11 +391,14 @@ class CopBot:
                 is_dm = self.is_dm(room, community)
                 text = command_text(strip_reply_fallback(event.body),
                                     self.config.bot.command_prefix, is_dm)
+                root = thread_root_of(event)
                 if text is None:
+                    if community is not None and root and community.closed_at is None:
+                        await count_reply(self.services, community, root, event.sender, _ts(event))
                     return
                 lang = community.language if community else self.config.bot.language
                 ctx = Context(services=self.services, room_id=room_id, sender=event.sender,
-                              event_id=event.event_id, is_dm=is_dm, thread_root=thread_root_of(event),
+                              event_id=event.event_id, is_dm=is_dm, thread_root=root,
                               lang=lang, community=community)
                 if is_dm and await consult_intercept(ctx, text):
                     return

@@ -17,6 +17,7 @@ from bot.matrix_ops import MatrixOps
 from bot.rooms import RoomView
 from bot.scheduler import Schedule
 from bot.sender import Sender
+from domain.prompts import Library
 
 
 @dataclass
@@ -33,3 +34,4 @@ class Services:
     matrix: MatrixOps
     scheduler: Schedule
     desk: Desk  # consultation drafts and limits, in memory only
+    library: Library  # the prompt library, validated at start

@@ -209,3 +209,54 @@ class Attendance(SQLModel, table=True):
     member_key: str = Field(primary_key=True)
     source: str  # "here" (the member) or "facilitator"
     at: datetime = Field(sa_type=AwareDateTime)
+
+
+class PromptSettings(SQLModel, table=True):
+    """How prompts are scheduled in one community; NULL mode = the default after-workshop rule."""
+
+    __tablename__ = "prompt_settings"
+    community_id: int = Field(foreign_key="communities.id", primary_key=True)
+    mode: str | None = None  # None (default rule), "every" or "off"
+    every_days: int | None = None
+    at_time: str | None = None  # "HH:MM", or NULL for the start of posting hours
+    anchor: str | None = None  # the date the cadence counts from, YYYY-MM-DD
+    hours: str | None = None  # posting hours as domain.prompts.PostingHours prints them; NULL = default
+
+
+class CustomPrompt(SQLModel, table=True):
+    __tablename__ = "custom_prompts"
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="communities.id")
+    code: str  # X1, X2…: never reused within a community
+    stage: str
+    text: str
+    lang: str  # the language it was written in; posted as written
+    tags: str = ""  # comma-separated
+    created_at: datetime = Field(sa_type=AwareDateTime)
+    removed_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+
+
+class PromptPost(SQLModel, table=True):
+    """A prompt posted (or scheduled) in a community, with its thread's reply counts only."""
+
+    __tablename__ = "prompt_posts"
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="communities.id", index=True)
+    prompt_id: str | None = None  # chosen when posted
+    stage: str | None = None
+    tags: str = ""
+    source: str  # "command" or "schedule"
+    state: str = Field(index=True)  # pending, sending, posted, skipped, cancelled
+    due_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    txn: str
+    event_key: str | None = Field(default=None, unique=True)  # keyed hash of the post's event id
+    posted_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    replies: int = 0
+    repliers: int = 0
+    last_reply_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+
+
+class PromptReplier(SQLModel, table=True):
+    __tablename__ = "prompt_repliers"
+    post_id: int = Field(foreign_key="prompt_posts.id", primary_key=True)
+    member_key: str = Field(primary_key=True)

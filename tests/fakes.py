@@ -19,7 +19,9 @@ from bot.keys import Keyring
 from bot.matrix_ops import ThreadReply
 from bot.sender import Sender
 from bot.services import Services
+from bot.prompts.posting import PromptJobs
 from bot.workshops.jobs import WorkshopJobs
+from prompts import load as load_library
 from storage import communities
 from storage.engine import make_engine, session_factory
 from storage.migrate import migrate
@@ -144,10 +146,12 @@ class Harness:
             clock=self.clock, registry=Registry.discover(), user_id="@copbot:test",
             rooms=self.rooms.get, matrix=FakeOps(), scheduler=ManualScheduler(),
             desk=Desk(self.clock, draft_minutes=30, max_per_day=3, max_attempts_per_hour=5),
+            library=load_library(),
         )
         self.jobs = ConsultJobs(self.services)
         self.workshop_jobs = WorkshopJobs(self.services)
-        self.providers = {"consult": self.jobs, "workshop": self.workshop_jobs}
+        self.prompt_jobs = PromptJobs(self.services)
+        self.providers = {"consult": self.jobs, "workshop": self.workshop_jobs, "prompt": self.prompt_jobs}
         self.commands_run = 0
 
     async def run_due(self) -> int:

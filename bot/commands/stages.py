@@ -11,6 +11,7 @@ from domain.stages import STAGES, Signals, next_stage, suggest
 from domain.timefmt import local
 from storage import communities as q
 from storage import consultations as consult_q
+from storage import prompts as prompt_q
 from storage.models import Community
 
 StageName = Literal["potential", "coalescing", "maturing", "stewardship", "transformation"]
@@ -22,9 +23,10 @@ async def signals_of(ctx, community: Community) -> Signals:
     async with ctx.services.db() as session:
         posters = await q.poster_count(session, community.id)
         consultations = await consult_q.posted_count(session, community.id)
-    # Prompt replies and impact reports are counted here once those features store them.
+        replies = await prompt_q.reply_total(session, community.id)
+    # Impact reports are counted here once check-ins store them.
     return Signals(members=len(room.joined_members()) if room else 0, posters=posters,
-                   prompt_replies=0, consultations=consultations, impacts=0,
+                   prompt_replies=replies, consultations=consultations, impacts=0,
                    in_stage=ctx.services.clock.now() - community.stage_since)
 
 

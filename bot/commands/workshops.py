@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.framework import BadArgument, CheckFailure, command
 from bot.roles import anyone_in_community, facilitator_only
+from bot.prompts.posting import replan as replan_prompts
 from bot.text import Text
 from bot.workshops import texts
 from bot.workshops.jobs import post_key
@@ -41,6 +42,7 @@ async def _announce(ctx, text: Text, workshop: Workshop) -> None:
     async with ctx.services.db() as session:
         await remember_post(session, post_key(ctx.services.keyring, event_ids[0]), workshop.id)
         await session.commit()
+    await replan_prompts(ctx.services, ctx.community.id)  # the default prompt rule follows the workshops
 
 
 async def _rules(ctx) -> Rules:

@@ -1,0 +1,38 @@
+"""Queries about prompts: settings, custom prompts, posts and reply counts."""
+
+from __future__ import annotations
+
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import CustomPrompt, PromptPost, PromptSettings
+
+
+async def settings(session: AsyncSession, community_id: int) -> PromptSettings:
+    return await session.get(PromptSettings, community_id) or PromptSettings(community_id=community_id)
+
+
+async def customs(session: AsyncSession, community_id: int, *, removed: bool = False) -> list[CustomPrompt]:
+    query = select(CustomPrompt).where(CustomPrompt.community_id == community_id)
+    if not removed:
+        query = query.where(CustomPrompt.removed_at.is_(None))
+    return list((await session.exec(query.order_by(CustomPrompt.id))).all())
+
+
+async def posts(session: AsyncSession, community_id: int, states: tuple[str, ...]) -> list[PromptPost]:
+    return list((await session.exec(select(PromptPost).where(
+        PromptPost.community_id == community_id, PromptPost.state.in_(states)).order_by(PromptPost.id))).all())
+
+
+async def in_state(session: AsyncSession, states: tuple[str, ...]) -> list[PromptPost]:
+    return list((await session.exec(select(PromptPost).where(PromptPost.state.in_(states)))).all())
+
+
+async def by_event_key(session: AsyncSession, event_key: str) -> PromptPost | None:
+    return (await session.exec(select(PromptPost).where(PromptPost.event_key == event_key))).first()
+
+
+async def reply_total(session: AsyncSession, community_id: int) -> int:
+    total = (await session.exec(select(func.sum(PromptPost.replies)).where(
+        PromptPost.community_id == community_id))).one()
+    return int(total or 0)
