@@ -201,19 +201,19 @@ def _ask_text(draft: Draft) -> Reply:
 
 def _on_text(draft: Draft, text: str, word: str, scrub) -> Reply:
     if word in _SKIP:
-        return replace(draft, step=TAGS_STEP), "checkin.ask_tags", {}
+        return replace(draft, step=TAGS_STEP), "checkin.ask_tags", {"limit": MAX_TAGS}
     story = text.strip()
     if not story:
         raise CheckinError("checkin.empty")
     if len(story) > MAX_TEXT:
         raise CheckinError("checkin.text_too_long", limit=MAX_TEXT, length=len(story))
     kept = scrub(story)
-    return replace(draft, step=TAGS_STEP, text=kept), "checkin.ask_tags_kept", {"text": kept}
+    return replace(draft, step=TAGS_STEP, text=kept), "checkin.ask_tags_kept", {"text": kept, "limit": MAX_TAGS}
 
 
 def _on_tags(draft: Draft, text: str, word: str, scrub) -> Reply:
     if word in _LIST:
-        return draft, "checkin.tag_list", {"tags": tag_listing()}
+        return draft, "checkin.tag_list", {"tags": tag_listing(), "limit": MAX_TAGS}
     tags = () if word in _SKIP else parse_tags(text)
     if not tags and word not in _SKIP:  # only separators, like ","
         raise CheckinError("checkin.empty")

@@ -141,8 +141,8 @@ def test_a_bad_answer_midway_keeps_the_answers_so_far():
 
 def test_skipping_the_story_skips_the_consent_question():
     draft, _, _ = say(start(1)[0], "4 4 3 3 3")
-    draft, key, _ = say(draft, "passer")
-    assert (draft.step, draft.text, key) == (TAGS_STEP, None, "checkin.ask_tags")
+    draft, key, params = say(draft, "passer")
+    assert (draft.step, draft.text, key, params) == (TAGS_STEP, None, "checkin.ask_tags", {"limit": 3})
     draft, key, params = say(draft, "skip")
     assert (draft.step, draft.tags, draft.consent, key) == (DONE, (), False, "checkin.saved")
     assert params == {"answered": 5, "total": 5}
@@ -152,7 +152,7 @@ def test_tags_are_listed_on_request_then_chosen():
     draft, _, _ = say(say(start(1)[0], "4 4 3 3 3")[0], "skip")
     for word in ("tags", "List", "liste", "`tags`"):
         same, key, params = say(draft, word)
-        assert same is draft and key == "checkin.tag_list"
+        assert same is draft and key == "checkin.tag_list" and params["limit"] == 3
     assert all(f"#{tag}" in params["tags"] for tag in TAGS)
     bad, key, params = say(draft, "#collab.risk #nonsense")
     assert bad is draft and (key, params) == ("checkin.bad_tag", {"value": "nonsense"})
