@@ -68,6 +68,7 @@ async def scene(hs: Synapse, folder: Path) -> None:
             await exchange(member, "member", room, "!cop status", bot_user.user_id)
 
             await workshops(room, facilitator, member, colleague, bot_user.user_id)
+            await prompts(room, facilitator, member, bot_user.user_id)
 
             print("\n== A private message to the bot (no prefix needed)")
             dm = await member.create_room("", invite=[bot_user.user_id], direct=True)
@@ -105,6 +106,16 @@ async def workshops(room: str, facilitator: Member, member: Member, colleague: M
     await exchange(member, "member", room, "!cop workshops", bot_id)
     calendar = await exchange(member, "member", room, "!cop workshops ics", bot_id)
     print(f"   (the calendar file is {calendar['content'].get('body', '?')}; the bot uploaded it to the homeserver)")
+
+
+async def prompts(room: str, facilitator: Member, member: Member, bot_id: str) -> None:
+    print("\n== A reflective prompt for the current stage, answered in its thread")
+    prompt = await exchange(facilitator, "facilitator", room, "!cop prompt", bot_id)
+    reply = "I had a file like that last month: a mother, a father in treatment, and no one to call."
+    show("member (thread)", reply)
+    await member.say(room, reply, thread_root=prompt["event_id"])
+    print("   (the bot counts the reply and who replied, as a keyed hash; it never stores the text)")
+    await exchange(facilitator, "facilitator", room, "!cop stage", bot_id)
 
 
 async def consultation(dm: str, room: str, member: Member, colleague: Member, bot_id: str) -> None:
