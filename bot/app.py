@@ -26,6 +26,9 @@ from sqlmodel import delete, select
 
 from bot import __version__
 from bot.clock import Clock, SystemClock
+from bot.checkins.desk import CheckinDesk
+from bot.checkins.rounds import PROVIDER as CHECKIN, CheckinJobs
+from bot.commands.checkins import intercept as checkin_intercept
 from bot.commands.consult import intercept as consult_intercept
 from bot.config import Config
 from bot.consult.desk import Desk
@@ -133,6 +136,7 @@ class CopBot:
         self.consult_jobs: ConsultJobs | None = None
         self.workshop_jobs: WorkshopJobs | None = None
         self.prompt_jobs: PromptJobs | None = None
+        self.checkin_jobs: CheckinJobs | None = None
         self.engine = None
         self.services: Services | None = None
 
@@ -159,6 +163,7 @@ class CopBot:
             sender=Sender(self.client), clock=self.clock, registry=Registry.discover(),
             user_id=cfg.matrix.user_id, rooms=self._room_view,
             matrix=NioOps(self.client, cfg.matrix.user_id), scheduler=self.scheduler, library=library,
+            checkin_desk=CheckinDesk(self.clock, cfg.checkins.draft_hours),
             desk=Desk(self.clock, draft_minutes=c.draft_minutes, max_per_day=c.max_per_day,
                       max_attempts_per_hour=c.max_code_attempts_per_hour),
         )
@@ -170,6 +175,8 @@ class CopBot:
         self.scheduler.provide(WORKSHOP, self.workshop_jobs.pending, self.workshop_jobs.fire)
         self.prompt_jobs = PromptJobs(self.services)
         self.scheduler.provide(PROMPT, self.prompt_jobs.pending, self.prompt_jobs.fire)
+        self.checkin_jobs = CheckinJobs(self.services)
+        self.scheduler.provide(CHECKIN, self.checkin_jobs.pending, self.checkin_jobs.fire)
         async with db() as session:
             state = await session.get(BotState, "sync_token")
             self._token = state.value if state else None
@@ -400,7 +407,7 @@ class CopBot:
                 ctx = Context(services=self.services, room_id=room_id, sender=event.sender,
                               event_id=event.event_id, is_dm=is_dm, thread_root=root,
                               lang=lang, community=community)
-                if is_dm and await consult_intercept(ctx, text):
+                if is_dm and (await consult_intercept(ctx, text) or await checkin_intercept(ctx, text)):
                     return
                 await dispatch(self.services.registry, ctx, text)
             except Exception as exc:  # a failed answer must be visible in the log, never lost quietly

@@ -97,6 +97,12 @@ def _offsets(values: list) -> str | None:
     return 'must be a list of offsets before a workshop, e.g. ["7d", "1d", "1h"]'
 
 
+def _offset(value: str) -> str | None:
+    if re.fullmatch(r"\d{1,4}[smhdw]", value):
+        return None
+    return 'must be a number and a unit (s, m, h, d, w), e.g. "14d"'
+
+
 def _inviters(values: list) -> str | None:
     for v in values:
         if not isinstance(v, str) or not (USER_ID.match(v) or re.match(r"^:[A-Za-z0-9.\-]+(:\d+)?$", v)):
@@ -141,6 +147,11 @@ SCHEMA: dict[str, dict[str, tuple[type, Any, Check | None]]] = {
         "grace_minutes": (int, 60, _non_negative),
         "duration_minutes": (int, 120, _positive),
         "mention_room": (bool, False, None),
+    },
+    "checkins": {
+        "invite_after": (str, "14d", _offset),
+        "remind_after": (str, "5d", _offset),
+        "draft_hours": (int, 72, _positive),
     },
     "database": {
         "url": (str, "sqlite+aiosqlite:///data/copbot.db", _db_url),
@@ -196,6 +207,13 @@ class WorkshopsConfig:
 
 
 @dataclass(frozen=True)
+class CheckinsConfig:
+    invite_after: str
+    remind_after: str
+    draft_hours: int
+
+
+@dataclass(frozen=True)
 class DatabaseConfig:
     url: str
 
@@ -212,6 +230,7 @@ class Config:
     bot: BotConfig
     consultations: ConsultationsConfig
     workshops: WorkshopsConfig
+    checkins: CheckinsConfig
     database: DatabaseConfig
     logging: LoggingConfig
     source: Path | None = field(default=None, compare=False)
@@ -303,6 +322,7 @@ def parse(raw: dict[str, Any], base: Path, env: dict[str, str] | None = None) ->
             "posting_delay_seconds": tuple(values["consultations"]["posting_delay_seconds"])}),
         workshops=WorkshopsConfig(**{**values["workshops"],
                                      "reminder_offsets": tuple(values["workshops"]["reminder_offsets"])}),
+        checkins=CheckinsConfig(**values["checkins"]),
         database=DatabaseConfig(url=_resolve_sqlite(base, d["url"])),
         logging=LoggingConfig(level=lg["level"].upper(), format=lg["format"]),
     )

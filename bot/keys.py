@@ -44,3 +44,9 @@ class Keyring:
 def member_key(keyring: Keyring, community_id: int, user_id: str) -> str:
     """A member's pseudonym within one community: counts people without naming them."""
     return keyring.key(f"member:{community_id}", user_id)
+
+
+def impact_key(keyring: Keyring, user_id: str) -> str:
+    """A member's pseudonym for check-ins and impacts, the same in every community, so
+    `forget-me` can find all of it; only the bot's secret links it back to the user id."""
+    return keyring.key("impact-member", user_id)

@@ -7,6 +7,7 @@ from typing import Callable
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bot.checkins.desk import CheckinDesk
 from bot.clock import Clock
 from bot.config import Config
 from bot.consult.desk import Desk
@@ -35,3 +36,4 @@ class Services:
     scheduler: Schedule
     desk: Desk  # consultation drafts and limits, in memory only
     library: Library  # the prompt library, validated at start
+    checkin_desk: CheckinDesk  # check-ins being answered, in memory only

@@ -260,3 +260,64 @@ class PromptReplier(SQLModel, table=True):
     __tablename__ = "prompt_repliers"
     post_id: int = Field(foreign_key="prompt_posts.id", primary_key=True)
     member_key: str = Field(primary_key=True)
+
+
+class CheckinSettings(SQLModel, table=True):
+    __tablename__ = "checkin_settings"
+    community_id: int = Field(foreign_key="communities.id", primary_key=True)
+    invite_after_s: int | None = None  # NULL = [checkins].invite_after
+
+
+class CheckinOptOut(SQLModel, table=True):
+    __tablename__ = "checkin_optouts"
+    member_key: str = Field(primary_key=True)  # the member's impact pseudonym
+    at: datetime = Field(sa_type=AwareDateTime)
+
+
+class CheckinRound(SQLModel, table=True):
+    """The invitations after one workshop: pending -> inviting -> invited -> reminding -> done."""
+
+    __tablename__ = "checkin_rounds"
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="communities.id")
+    workshop_id: int = Field(foreign_key="workshops.id", unique=True)
+    state: str = Field(index=True)  # also skipped (the next workshop came first) or cancelled
+    invite_due: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    remind_due: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    invited_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+
+
+class CheckinInvite(SQLModel, table=True):
+    """One member's invitation in a round, so nobody is invited or reminded twice."""
+
+    __tablename__ = "checkin_invites"
+    round_id: int = Field(foreign_key="checkin_rounds.id", primary_key=True)
+    member_key: str = Field(primary_key=True)
+    state: str  # pending, sent, reminded
+    txn: str  # base of the Matrix transaction ids of the invitation and the reminder
+
+
+class Checkin(SQLModel, table=True):
+    """One member's check-in for one period between workshops. No user id: a keyed pseudonym."""
+
+    __tablename__ = "checkins"
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="communities.id", index=True)
+    member_key: str = Field(index=True)
+    period: int
+    answers: str  # ITEMS order, comma-separated 1-4 or "n" (not applicable)
+    text: str | None = None  # scrubbed before it was stored
+    tags: str = ""
+    consent: bool = False  # may be quoted, anonymously, in coordinators' summaries
+    created_at: datetime = Field(sa_type=AwareDateTime)
+
+
+class ImpactReport(SQLModel, table=True):
+    __tablename__ = "impact_reports"
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="communities.id", index=True)
+    member_key: str = Field(index=True)
+    period: int
+    text: str  # scrubbed before it was stored
+    tags: str = ""
+    created_at: datetime = Field(sa_type=AwareDateTime)

@@ -19,6 +19,8 @@ from bot.keys import Keyring
 from bot.matrix_ops import ThreadReply
 from bot.sender import Sender
 from bot.services import Services
+from bot.checkins.desk import CheckinDesk
+from bot.checkins.rounds import CheckinJobs
 from bot.prompts.posting import PromptJobs
 from bot.workshops.jobs import WorkshopJobs
 from prompts import load as load_library
@@ -147,11 +149,14 @@ class Harness:
             rooms=self.rooms.get, matrix=FakeOps(), scheduler=ManualScheduler(),
             desk=Desk(self.clock, draft_minutes=30, max_per_day=3, max_attempts_per_hour=5),
             library=load_library(),
+            checkin_desk=CheckinDesk(self.clock, hours=72),
         )
         self.jobs = ConsultJobs(self.services)
         self.workshop_jobs = WorkshopJobs(self.services)
         self.prompt_jobs = PromptJobs(self.services)
-        self.providers = {"consult": self.jobs, "workshop": self.workshop_jobs, "prompt": self.prompt_jobs}
+        self.checkin_jobs = CheckinJobs(self.services)
+        self.providers = {"consult": self.jobs, "workshop": self.workshop_jobs, "prompt": self.prompt_jobs,
+                          "checkin": self.checkin_jobs}
         self.commands_run = 0
 
     async def run_due(self) -> int:
@@ -195,8 +200,9 @@ class Harness:
                       is_dm=dm, thread_root=None, community=community,
                       lang=lang or (community.language if community else self.config.bot.language))
         if dm:
+            from bot.commands.checkins import intercept as checkin_intercept
             from bot.commands.consult import intercept
-            if await intercept(ctx, text):
+            if await intercept(ctx, text) or await checkin_intercept(ctx, text):
                 return self.client.sent[before:]
         await dispatch(self.services.registry, ctx, text)
         return self.client.sent[before:]

@@ -13,6 +13,7 @@ from bot.roles import FACILITATOR, MEMBER, anyone_in_community, facilitator_only
 from bot.text import Text
 from domain.slugs import slugify
 from domain.timefmt import local
+from bot.checkins.rounds import sync_rounds
 from bot.prompts.posting import replan as replan_prompts
 from bot.workshops import texts
 from bot.workshops.series import next_workshop, stop_reminders
@@ -184,4 +185,5 @@ async def close(ctx, *, note: str = "") -> None:
     ctx.community.closed_at, ctx.community.closed_note = now, note or None
     changes.apply(ctx.services.scheduler)
     await replan_prompts(ctx.services, ctx.community.id)  # no more scheduled prompts
+    await sync_rounds(ctx.services, ctx.community.id)  # nor check-in invitations
     await ctx.send(ctx.t("community.closed", name=ctx.community.name, note=note or "-"), msgtype="m.text")

@@ -14,13 +14,12 @@ import logging
 import secrets
 from datetime import timedelta
 
-from sqlmodel import select
-
 from bot.consult.desk import Draft
 from bot.consult.policy import describe_delay, load_policy
 from bot.consult.posting import PROVIDER, categories_text, redact_draft
 from bot.framework import BadArgument, CheckFailure, command, incident_id
 from bot.logs import fields
+from bot.membership import communities_of
 from bot.text import Text
 from domain.consult import (MAX_REQUEST_CHARS, contains_code, extract_categories, hash_code, new_code, new_label,
                             normalize_code)
@@ -36,15 +35,7 @@ MAX_REPLY_CHARS = 1_500
 
 async def _my_communities(ctx) -> list[Community]:
     """Open communities whose room the sender has joined: only they may ask there."""
-    async with ctx.services.db() as session:
-        rows = (await session.exec(select(Community).where(Community.closed_at.is_(None))
-                                   .order_by(Community.slug))).all()
-    out = []
-    for community in rows:
-        room = ctx.services.rooms(community.room_id)
-        if room is not None and room.is_joined(ctx.sender):
-            out.append(community)
-    return out
+    return await communities_of(ctx.services, ctx.sender)
 
 
 def _labeller(ctx):

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.framework import BadArgument, CheckFailure, command
 from bot.roles import anyone_in_community, facilitator_only
+from bot.checkins.rounds import sync_rounds
 from bot.prompts.posting import replan as replan_prompts
 from bot.text import Text
 from bot.workshops import texts
@@ -43,6 +44,7 @@ async def _announce(ctx, text: Text, workshop: Workshop) -> None:
         await remember_post(session, post_key(ctx.services.keyring, event_ids[0]), workshop.id)
         await session.commit()
     await replan_prompts(ctx.services, ctx.community.id)  # the default prompt rule follows the workshops
+    await sync_rounds(ctx.services, ctx.community.id)  # so do the check-in invitations
 
 
 async def _rules(ctx) -> Rules:

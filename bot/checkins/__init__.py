@@ -1,0 +1,1 @@
+"""Practice-impact check-ins: the in-memory conversation, invitation rounds, and stored entries."""

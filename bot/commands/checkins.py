@@ -1,0 +1,201 @@
+"""Practice-impact check-ins and impact reports, the member's side, in a DM.
+
+Entries are stored under the member's keyed pseudonym (bot/keys.impact_key),
+never the user id; free text is scrubbed before it is stored, and the member
+sees the stored version.
+"""
+
+from __future__ import annotations
+
+from bot.checkins import texts as ctexts
+from bot.checkins.rounds import sync_rounds
+from bot.checkins.records import answers_of, entries, for_period, forget, period_now, save
+from bot.framework import BadArgument, CheckFailure, command
+from bot.keys import impact_key
+from bot.membership import communities_of
+from bot.roles import facilitator_only
+from domain import redact
+from domain.checkins import CANCELLED, DONE, ITEMS_STEP, CheckinError, parse_tags, start, step, trend
+from domain.timefmt import local
+from storage.models import Checkin, CheckinOptOut, CheckinSettings, Community, ImpactReport
+
+MAX_IMPACT_CHARS = 2000
+
+
+def _scrub(ctx):
+    label = lambda kind: "[" + ctx.t(f"redact.{kind}").plain + "]"  # noqa: E731
+    return lambda text: redact.scrub(text, ctx.lang).render(label)
+
+
+def _me(ctx) -> str:
+    return impact_key(ctx.services.keyring, ctx.sender)
+
+
+async def _pick(ctx, words: list[str]) -> tuple[Community, list[str]]:
+    """The community a DM command is about: the only one, or the slug given first."""
+    mine = await communities_of(ctx.services, ctx.sender)
+    if not mine:
+        raise CheckFailure("checkin.no_community")
+    if words and (chosen := next((c for c in mine if c.slug == words[0].lower()), None)):
+        return chosen, words[1:]
+    if len(mine) == 1:
+        return mine[0], words
+    raise CheckFailure("checkin.which", slugs=", ".join(c.slug for c in mine), prefix=ctx.prefix)
+
+
+async def _answer(ctx, key: str, params: dict) -> None:
+    await ctx.send(ctexts.render(ctx.t, key, params))
+
+
+@command("checkin", aliases=("bilan",), scope="dm")
+async def checkin(ctx, *, rest: str = "") -> None:
+    community, words = await _pick(ctx, rest.split())
+    ctx.lang = community.language
+    async with ctx.services.db() as session:
+        period = await period_now(session, community.id, ctx.services.clock.now())
+        earlier = await for_period(session, community.id, _me(ctx), period) if period else None
+    try:
+        draft, key, params = start(period, replacing=earlier is not None)
+    except CheckinError as exc:
+        raise CheckFailure(exc.key, **exc.params) from None
+    ctx.services.checkin_desk.put(ctx.room_id, ctx.sender, community.id, community.language, draft)
+    if words and earlier is None:  # `checkin 4 3 3 1 n`: the answers came with the command
+        await intercept(ctx, " ".join(words))
+        return
+    await _answer(ctx, key, params)
+
+
+async def intercept(ctx, text: str) -> bool:
+    """While a check-in is open in this DM, the member's messages are its answers."""
+    desk = ctx.services.checkin_desk
+    entry = desk.get(ctx.room_id, ctx.sender)
+    if entry is None:
+        return False
+    first = text.split()[0].lower() if text.split() else ""
+    cmd, _ = ctx.services.registry.find(text, True)
+    if entry.draft.step == ITEMS_STEP and not entry.draft.answers and cmd is not None and first != "checkin":
+        desk.drop(ctx.room_id, ctx.sender)  # an invitation left aside: the member wants something else
+        return False
+    ctx.lang = entry.lang
+    draft, key, params = step(entry.draft, text, scrub=_scrub(ctx))
+    if draft.step == DONE:
+        desk.drop(ctx.room_id, ctx.sender)
+        async with ctx.services.db() as session:
+            await save(session, entry.community_id, _me(ctx), draft, ctx.services.clock.now())
+            await session.commit()
+    elif draft.step == CANCELLED:
+        desk.drop(ctx.room_id, ctx.sender)
+    else:
+        desk.put(ctx.room_id, ctx.sender, entry.community_id, entry.lang, draft)
+    await _answer(ctx, key, params)
+    return True
+
+
+@command("checkins", aliases=("bilans",), scope="dm")
+async def checkins_switch(ctx, state: str) -> None:
+    value = {"on": True, "off": False, "oui": True, "non": False}.get(state.lower())
+    if value is None:
+        raise BadArgument("error.not_a_choice", name="state", choices="on | off")
+    async with ctx.services.db() as session:
+        row = await session.get(CheckinOptOut, _me(ctx))
+        if value and row is not None:
+            await session.delete(row)
+        elif not value and row is None:
+            session.add(CheckinOptOut(member_key=_me(ctx), at=ctx.services.clock.now()))
+        await session.commit()
+    await ctx.reply("checkin.opted_in" if value else "checkin.opted_out", prefix=ctx.prefix)
+
+
+@command("impact", scope="dm")
+async def impact(ctx, *, text: str) -> None:
+    community, words = await _pick(ctx, text.split())
+    ctx.lang = community.language
+    body = " ".join(words)
+    tag_words = []
+    while body.split() and body.split()[-1].startswith("#"):
+        tag_words.insert(0, body.split()[-1])
+        body = body.rsplit(None, 1)[0] if len(body.split()) > 1 else ""
+    try:
+        tags = parse_tags(" ".join(tag_words)) if tag_words else ()
+    except CheckinError as exc:
+        raise BadArgument(exc.key, **exc.params) from None
+    if not body.strip():
+        raise BadArgument("checkin.impact_empty")
+    if len(body) > MAX_IMPACT_CHARS:
+        raise BadArgument("checkin.text_too_long", limit=MAX_IMPACT_CHARS, length=len(body))
+    stored = _scrub(ctx)(body.strip())
+    now = ctx.services.clock.now()
+    async with ctx.services.db() as session:
+        period = await period_now(session, community.id, now)
+        row = ImpactReport(community_id=community.id, member_key=_me(ctx), period=period, text=stored,
+                           tags=",".join(tags), created_at=now)
+        session.add(row)
+        await session.commit()
+    await ctx.reply("checkin.impact_saved", id=f"i{row.id}", text=stored, tags=", ".join(tags) or "-",
+                    prefix=ctx.prefix)
+
+
+def _short(row) -> str:
+    return f"c{row.id}" if isinstance(row, Checkin) else f"i{row.id}"
+
+
+@command("myimpacts", aliases=("mesimpacts", "my impacts"), scope="dm")
+async def myimpacts(ctx) -> None:
+    async with ctx.services.db() as session:
+        checkins, impacts = await entries(session, _me(ctx))
+    if not checkins and not impacts:
+        await ctx.reply("checkin.mine_empty", prefix=ctx.prefix)
+        return
+    tz = ctx.services.config.bot.timezone
+    lines = [ctx.t("checkin.mine_checkin", id=_short(c), period=c.period, when=local(c.created_at, tz),
+                   answers=" ".join("n" if a is None else str(a) for a in answers_of(c.answers)),
+                   text=c.text or "-").plain for c in checkins]
+    lines += [ctx.t("checkin.mine_impact", id=_short(i), period=i.period, when=local(i.created_at, tz),
+                    text=i.text).plain for i in impacts]
+    result = trend((c.period, answers_of(c.answers)) for c in checkins)
+    points = ", ".join(ctx.t("checkin.trend_point", period=p.period,
+                             mean="-" if p.mean is None else f"{p.mean:.1f}").plain for p in result.points)
+    direction = ctx.t(f"checkin.trend.{result.direction or 'none'}").plain
+    await ctx.send(ctx.t("checkin.mine", entries="\n".join(lines), points=points or "-", direction=direction,
+                         prefix=ctx.prefix))
+
+
+@command("impact delete", aliases=("impact supprimer",), scope="dm")
+async def impact_delete(ctx, entry_id: str) -> None:
+    kind, number = entry_id[:1].lower(), entry_id[1:]
+    model = {"c": Checkin, "i": ImpactReport}.get(kind)
+    if model is None or not number.isdigit() or len(number) > 9:
+        raise BadArgument("checkin.bad_entry", id=entry_id[:12], prefix=ctx.prefix)
+    async with ctx.services.db() as session:
+        row = await session.get(model, int(number))
+        if row is None or row.member_key != _me(ctx):  # someone else's entry looks just like a missing one
+            raise BadArgument("checkin.bad_entry", id=entry_id[:12], prefix=ctx.prefix)
+        await session.delete(row)
+        await session.commit()
+    await ctx.reply("checkin.deleted", id=entry_id.lower())
+
+
+@command("forget-me", aliases=("oubliez-moi", "forget me"), scope="dm")
+async def forget_me(ctx, confirm: str = "") -> None:
+    async with ctx.services.db() as session:
+        checkins, impacts = await entries(session, _me(ctx))
+        if confirm.lower() not in ("confirm", "confirmer"):
+            await ctx.reply("checkin.forget_ask", count=len(checkins) + len(impacts), prefix=ctx.prefix)
+            return
+        count = await forget(session, _me(ctx))
+        await session.commit()
+    ctx.services.checkin_desk.drop(ctx.room_id, ctx.sender)
+    await ctx.reply("checkin.forgotten", count=count)
+
+
+@command("checkins after", aliases=("bilans après",), checks=[facilitator_only], scope="room")
+async def checkins_after(ctx, days: int, unit: str = "days") -> None:
+    if unit.lower() not in ("days", "day", "jours", "jour") or not 1 <= days <= 60:
+        raise BadArgument("checkin.bad_days")
+    async with ctx.services.db() as session:
+        row = await session.get(CheckinSettings, ctx.community.id) or CheckinSettings(community_id=ctx.community.id)
+        row.invite_after_s = days * 86400
+        session.add(row)
+        await session.commit()
+    await sync_rounds(ctx.services, ctx.community.id)
+    await ctx.reply("checkin.days_set", days=days)
