@@ -37,8 +37,10 @@ async def scene(hs: Synapse, folder: Path) -> None:
         asyncio.to_thread(hs.register, name) for name in ("copbot", "facilitator", "member", "colleague"))))
     # A short posting delay keeps the demo brisk; the default is 2 to 15 minutes.
     # Reminder offsets in seconds let a reminder arrive during the demo.
+    # Check-in invitations 5 seconds after a workshop starts (the default is 14 days).
     config = bot_config(hs.url, bot_user, folder / "bot", consultations={"posting_delay_seconds": [2, 4]},
-                        workshops={"allow_seconds_offsets": True})
+                        workshops={"allow_seconds_offsets": True},
+                        checkins={"invite_after": "5s", "remind_after": "1h"})
     facilitator = Member(hs.url, fac_user)
     member = Member(hs.url, mem_user)
     colleague = Member(hs.url, col_user)
@@ -76,6 +78,7 @@ async def scene(hs: Synapse, folder: Path) -> None:
             await exchange(member, "member (DM)", dm, "ping", bot_user.user_id)
 
             await consultation(dm, room, member, colleague, bot_user.user_id)
+            await checkin(dm, member, bot_user.user_id)
         print("\nThe bot answered on a real homeserver. Demo finished.")
     finally:
         await facilitator.close()
@@ -87,7 +90,9 @@ async def workshops(room: str, facilitator: Member, member: Member, colleague: M
     print("\n== The facilitator plans the series of five workshops")
     tz = ZoneInfo("America/Toronto")  # the community's timezone (the config default)
     now = datetime.now(tz)
-    start = (now + timedelta(minutes=3)).replace(second=0, microsecond=0)
+    start = (now + timedelta(seconds=90)).replace(second=0, microsecond=0)  # 30 to 90 seconds ahead
+    print("   (posting hours for every hour of the day, so prompts and check-ins can go out whenever the demo runs)")
+    await exchange(facilitator, "facilitator", room, "!cop prompts hours every day 00:00-23:59", bot_id)
     announcement = await exchange(facilitator, "facilitator", room,
                                   f"!cop workshops plan {start:%Y-%m-%d %H:%M} every 6 weeks", bot_id)
     await exchange(facilitator, "facilitator", room, "!cop workshop 1 topic Why are we here?", bot_id)
@@ -129,12 +134,26 @@ async def consultation(dm: str, room: str, member: Member, colleague: Member, bo
     code = re.search(r"`([a-z]+(?:-[a-z]+){3})`", body_of(ack)).group(1)
     print("\n   ... a random delay, so the timing of the DM cannot point to the member ...")
     _, post = await colleague.wait_for(
-        lambda r, e: r == room and e.get("sender") == bot_id and "Consultation" in body_of(e), timeout=60)
+        lambda r, e: r == room and e.get("sender") == bot_id and body_of(e).startswith("Consultation "), timeout=60)
     show("copbot (room)", body_of(post))
     reply = "Has anyone looked at the father's access to weapons? Supervised exchange at a neutral place may help."
     show("colleague (thread)", reply)
     await colleague.say(room, reply, thread_root=post["event_id"])
     await exchange(member, "member (DM)", dm, f"replies {code}", bot_id)
+
+
+async def checkin(dm: str, member: Member, bot_id: str) -> None:
+    print("\n== After the workshop: a practice-impact check-in by DM (5 seconds after, in this demo)")
+    _, invite = await member.wait_for(
+        lambda r, e: r == dm and e.get("sender") == bot_id and "how has your practice changed" in body_of(e),
+        timeout=180)
+    show("copbot (DM)", body_of(invite))
+    await exchange(member, "member (DM)", dm, "4 3 3 1 n", bot_id)
+    await exchange(member, "member (DM)", dm, "I called Nadia's shelter worker before the custody hearing and "
+                                              "we planned the handover together.", bot_id)
+    await exchange(member, "member (DM)", dm, "#collab.risk", bot_id)
+    await exchange(member, "member (DM)", dm, "yes", bot_id)
+    await exchange(member, "member (DM)", dm, "myimpacts", bot_id)
 
 
 def main() -> None:

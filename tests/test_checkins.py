@@ -162,3 +162,17 @@ async def test_impacts_myimpacts_delete_and_forget_me(h):
 async def test_before_any_workshop_there_is_nothing_to_check_in_about(h):
     assert "has not held one yet" in await dm(h, "checkin")
     assert await rows(h, Checkin) == []
+
+
+async def test_impact_stories_feed_the_stage_signal(h):
+    h.clock.at = AFTER_FIRST
+    await dm(h, "impact I asked the addiction worker to join the safety plan.")
+    await dm(h, "checkin 4 4 4 4 4")
+    await dm(h, "We met as three sectors for the first time.")
+    await dm(h, "skip")
+    await dm(h, "no")
+    await dm(h, "checkin 4 4 4 4 4", sender=ANN)  # no story: not an impact report
+    await dm(h, "skip", sender=ANN)
+    await dm(h, "skip", sender=ANN)
+    text = "\n".join(s.body for s in await h.command("stage", sender=BOB, room=ROOM))
+    assert "Impact reports: 2" in text

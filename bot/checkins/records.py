@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import delete, select
+from sqlmodel import delete, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.checkins import Draft, period_of
@@ -61,3 +61,12 @@ async def forget(session: AsyncSession, member: str) -> int:
         await session.delete(row)
     await session.exec(delete(CheckinInvite).where(CheckinInvite.member_key == member))
     return len(checkins) + len(impacts)
+
+
+async def impact_count(session: AsyncSession, community_id: int) -> int:
+    """Practice impacts reported: quick reports plus check-ins that tell a story."""
+    reports = (await session.exec(select(func.count()).select_from(ImpactReport).where(
+        ImpactReport.community_id == community_id))).one()
+    stories = (await session.exec(select(func.count()).select_from(Checkin).where(
+        Checkin.community_id == community_id, Checkin.text.is_not(None)))).one()
+    return int(reports) + int(stories)

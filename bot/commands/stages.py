@@ -9,6 +9,7 @@ from bot.roles import FACILITATOR, anyone_in_community, facilitator_only
 from bot.text import Text
 from domain.stages import STAGES, Signals, next_stage, suggest
 from domain.timefmt import local
+from bot.checkins.records import impact_count
 from storage import communities as q
 from storage import consultations as consult_q
 from storage import prompts as prompt_q
@@ -24,9 +25,9 @@ async def signals_of(ctx, community: Community) -> Signals:
         posters = await q.poster_count(session, community.id)
         consultations = await consult_q.posted_count(session, community.id)
         replies = await prompt_q.reply_total(session, community.id)
-    # Impact reports are counted here once check-ins store them.
+        impacts = await impact_count(session, community.id)
     return Signals(members=len(room.joined_members()) if room else 0, posters=posters,
-                   prompt_replies=replies, consultations=consultations, impacts=0,
+                   prompt_replies=replies, consultations=consultations, impacts=impacts,
                    in_stage=ctx.services.clock.now() - community.stage_since)
 
 
