@@ -21,6 +21,7 @@ MAX_WORKSHOPS = 20
 DEFAULT_COUNT = 5
 DEFAULT_DURATION_MIN = 120
 DEFAULT_OFFSETS = (timedelta(days=7), timedelta(days=1), timedelta(hours=1))
+MAX_AHEAD = timedelta(days=3 * 366)  # a series runs about six months; years ahead is a typo
 
 
 class PlanError(Exception):
@@ -52,7 +53,7 @@ def localize(naive: datetime, tz: ZoneInfo) -> Occurrence:
 
 
 def parse_date(text: str) -> date:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if re.fullmatch(r"20\d{2}-\d{2}-\d{2}", text):  # this century: far dates overflow the date type
         try:
             return date.fromisoformat(text)
         except ValueError:  # 2027-02-30
@@ -90,7 +91,13 @@ def plan(first_day: date, at: time, tz: ZoneInfo, now: datetime, *, every_weeks:
     occurrences = [localize(d, tz) for d in found]
     if occurrences[0].start <= now:
         raise PlanError("workshop.in_the_past", value=occurrences[0].start.strftime("%Y-%m-%d %H:%M"))
+    check_ahead(occurrences[-1].start, now)
     return occurrences
+
+
+def check_ahead(start: datetime, now: datetime) -> None:
+    if start - now > MAX_AHEAD:
+        raise PlanError("workshop.too_far", value=start.strftime("%Y-%m-%d"), years=3)
 
 
 def planned_stages(count: int) -> list[str]:

@@ -176,3 +176,17 @@ async def test_impact_stories_feed_the_stage_signal(h):
     await dm(h, "skip", sender=ANN)
     text = "\n".join(s.body for s in await h.command("stage", sender=BOB, room=ROOM))
     assert "Impact reports: 2" in text
+
+
+async def test_an_invitation_never_overwrites_a_check_in_in_progress(h):
+    h.clock.at = datetime(2027, 2, 2, 9, 30, tzinfo=TZ)  # half an hour before the invitations
+    await dm(h, "checkin")
+    assert "2/5" in await dm(h, "4")
+    await invited(h)  # the round's invitation arrives in the middle
+    assert "3/5" in await dm(h, "3")
+
+
+async def test_invisible_direction_overrides_are_not_stored(h):
+    text = await dm(h, "impact We planned \u202eevil\u202c the handover.")
+    assert "\u202e" not in text
+    assert all("\u202e" not in r.text for r in await rows(h, ImpactReport))

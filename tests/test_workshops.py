@@ -337,3 +337,10 @@ async def test_french_community_reads_workshops_in_french(h):
 def test_post_keys_are_keyed_hashes(tmp_path):
     from bot.keys import Keyring
     assert post_key(Keyring(b"a" * 32), "$e") != post_key(Keyring(b"b" * 32), "$e")
+
+
+async def test_dates_years_ahead_are_refused_and_change_nothing(h):
+    assert "more than 3 years ahead" in await say(h, "workshop add 2035-01-12 10:00")
+    assert "not a date I can read" in await say(h, "workshop add 9999-12-30 10:00")
+    assert "more than 3 years ahead" in await say(h, "workshops plan 2027-02-02 10:00 every 52 weeks count 5")
+    assert await series(h) == [] and h.services.scheduler.jobs == {}

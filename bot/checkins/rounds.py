@@ -189,7 +189,9 @@ class CheckinJobs:
             draft, reply_key, params = start(period)
             text = t(key, name=community.name, period=period, prefix=prefix) + ctexts.render(t, reply_key, params)
             await self.s.sender.send(dm, text, txn=f"{invite.txn}.{to_state}")
-            self.s.checkin_desk.put(dm, user, community.id, community.language, draft)
+            open_ = self.s.checkin_desk.get(dm, user)
+            if open_ is None or (not open_.draft.answers and open_.draft.step == draft.step):
+                self.s.checkin_desk.put(dm, user, community.id, community.language, draft)  # never over answers
             async with self.s.db() as session:
                 invite = await session.get(CheckinInvite, (row.id, member))
                 invite.state = to_state

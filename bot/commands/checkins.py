@@ -7,6 +7,8 @@ sees the stored version.
 
 from __future__ import annotations
 
+import unicodedata
+
 from bot.checkins import texts as ctexts
 from bot.checkins.rounds import sync_rounds
 from bot.checkins.records import answers_of, entries, for_period, forget, period_now, save
@@ -23,8 +25,14 @@ MAX_IMPACT_CHARS = 2000
 
 
 def _scrub(ctx):
+    """Scrubbed, and without invisible format characters (right-to-left overrides, zero-width
+    joiners) that could make a quoted story display differently from what was stored."""
     label = lambda kind: "[" + ctx.t(f"redact.{kind}").plain + "]"  # noqa: E731
-    return lambda text: redact.scrub(text, ctx.lang).render(label)
+    return lambda text: redact.scrub(visible(text), ctx.lang).render(label)
+
+
+def visible(text: str) -> str:
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 def _me(ctx) -> str:

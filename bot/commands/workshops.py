@@ -17,8 +17,8 @@ from bot.workshops.rules import Rules, load_rules
 from bot.workshops.series import Changes, new_uid, remember_post, replan, state_of, sync_reminders
 from domain.calendar import CalendarEvent, build
 from domain.stages import STAGES
-from domain.workshops import (MAX_WORKSHOPS, Occurrence, PlanError, localize, parse_date, parse_offsets,
-                              parse_plan, parse_time, plan)
+from domain.workshops import (MAX_WORKSHOPS, Occurrence, PlanError, check_ahead, localize, parse_date,
+                              parse_offsets, parse_plan, parse_time, plan)
 from storage import workshops as q
 from storage.models import Community, Workshop, WorkshopSettings
 
@@ -38,13 +38,16 @@ def _dst_notes(ctx, occurrences: list[Occurrence]) -> Text:
 
 
 async def _announce(ctx, text: Text, workshop: Workshop) -> None:
-    """Changes are news for the whole room (m.text, outside any thread); reacting to them is an RSVP."""
+    """Changes are news for the whole room (m.text, outside any thread); reacting to them is an RSVP.
+
+    Prompts and check-in invitations follow the workshops first, so a failed send cannot leave
+    them on the old dates."""
+    await replan_prompts(ctx.services, ctx.community.id)
+    await sync_rounds(ctx.services, ctx.community.id)
     event_ids = await ctx.send(text, msgtype="m.text", thread_root=None)
     async with ctx.services.db() as session:
         await remember_post(session, post_key(ctx.services.keyring, event_ids[0]), workshop.id)
         await session.commit()
-    await replan_prompts(ctx.services, ctx.community.id)  # the default prompt rule follows the workshops
-    await sync_rounds(ctx.services, ctx.community.id)  # so do the check-in invitations
 
 
 async def _rules(ctx) -> Rules:
@@ -59,6 +62,10 @@ def _future_start(ctx, day: str, at: str) -> Occurrence:
         raise _plan_error(exc) from None
     if occurrence.start <= ctx.services.clock.now():
         raise BadArgument("workshop.in_the_past", value=f"{day} {at}")
+    try:
+        check_ahead(occurrence.start, ctx.services.clock.now())
+    except PlanError as exc:
+        raise _plan_error(exc) from None
     return occurrence
 
 
@@ -302,12 +309,16 @@ async def reminders_cmd(ctx, *, offsets: str = "") -> None:
         parsed = parse_offsets(offsets.split(), ctx.services.config.workshops.allow_seconds_offsets)
     except PlanError as exc:
         raise _plan_error(exc) from None
-    rules = await _save_settings(ctx, offsets_s=",".join(str(int(o.total_seconds())) for o in parsed))
     now, changes = ctx.services.clock.now(), Changes()
-    async with ctx.services.db() as session:
+    async with ctx.services.db() as session:  # the offsets and the reminders they imply: one commit
+        row = await session.get(WorkshopSettings, ctx.community.id) or WorkshopSettings(community_id=ctx.community.id)
+        row.offsets_s = ",".join(str(int(o.total_seconds())) for o in parsed)
+        session.add(row)
+        await session.flush()
+        rules = await load_rules(session, ctx.community.id, ctx.services.config.workshops)
         upcoming = [w for w in await q.series(session, ctx.community.id) if w.starts_at > now]
-        for row in upcoming:
-            changes += await sync_reminders(session, row, rules, now)
+        for workshop_row in upcoming:
+            changes += await sync_reminders(session, workshop_row, rules, now)
         await session.commit()
     changes.apply(ctx.services.scheduler)
     await ctx.reply("workshop.reminders_set", offsets=_offsets_text(ctx, rules), count=len(upcoming))

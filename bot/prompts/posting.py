@@ -150,37 +150,49 @@ class PromptJobs:
         return [(f"p{r.id}", r.due_at or self.s.clock.now()) for r in rows]
 
     async def fire(self, key: str) -> None:
+        community_id = await self._fire(key)
+        if community_id is not None:
+            await replan(self.s, community_id)
+
+    async def _fire(self, key: str) -> int | None:
+        """Handle one due row; return its community when the next prompt must be planned."""
         now = self.s.clock.now()
         async with self.s.db() as session:
             row = await session.get(PromptPost, int(key[1:]))
             if row is None or row.state not in ("pending", "sending"):
-                return
+                return None
             community = await session.get(Community, row.community_id)
             if community.closed_at is not None:
                 row.state = "cancelled"
                 session.add(row)
                 await session.commit()
-                return
+                return None
             if row.state == "sending":  # interrupted mid-send: finish it, same transaction id
-                prompt = next(p for p in await all_prompts(session, self.s.library, community.id)
-                              if p.id == row.prompt_id)
-                await post(self.s, community, prompt, row.source, row.id)
-                return
+                prompt = next((p for p in await all_prompts(session, self.s.library, community.id)
+                               if p.id == row.prompt_id), None)
+                if prompt is None:  # a custom prompt removed meanwhile
+                    row.state = "failed"
+                    session.add(row)
+                    await session.commit()
+                    log.error("prompt.gone_before_posting", **fields(community=community.id))
+                else:
+                    await post(self.s, community, prompt, row.source, row.id)
+                return community.id
             grace = (await load_rules(session, community.id, self.s.config.workshops)).grace
             settings = await q.settings(session, community.id)
             allowed = next_allowed(now, ZoneInfo(community.timezone), hours_of(settings),
                                    await _busy(session, community.id))
             if now - row.due_at > grace:
+                await self._tell_missed(community, row.due_at, row.txn)  # first: a failed notice is retried
                 row.state = "skipped"
                 session.add(row)
                 await session.commit()
-                await self._tell_missed(community, row.due_at)
             elif allowed > now + timedelta(seconds=1):  # outside hours now, or a workshop is on
                 row.due_at = allowed
                 session.add(row)
                 await session.commit()
                 self.s.scheduler.at(PROVIDER, key, allowed)
-                return
+                return None
             else:
                 prompts = [p for p in await all_prompts(session, self.s.library, community.id)
                            if p.stage == community.stage]
@@ -192,12 +204,12 @@ class PromptJobs:
                     log.warning("prompt.none_for_stage", **fields(community=community.id))
                 else:
                     await post(self.s, community, chosen, "schedule", row.id)
-        await replan(self.s, community.id)
+        return community.id
 
-    async def _tell_missed(self, community: Community, due: datetime) -> None:
+    async def _tell_missed(self, community: Community, due: datetime, txn: str) -> None:
         t = partial(self.s.catalogue.render, community.language)
         people = await facilitators(self.s, community)
         await self.s.sender.send(community.room_id, t(
             "prompt.missed", due=texts.when(t, due, community.timezone), facilitators=", ".join(people) or "-",
-            prefix=self.s.config.bot.command_prefix), mentions={"user_ids": people})
+            prefix=self.s.config.bot.command_prefix), mentions={"user_ids": people}, txn=f"{txn}.missed")
         log.warning("prompt.missed", **fields(community=community.id))
