@@ -103,6 +103,10 @@ def _offset(value: str) -> str | None:
     return 'must be a number and a unit (s, m, h, d, w), e.g. "14d"'
 
 
+def _at_least_two(value: int) -> str | None:
+    return None if value >= 2 else "must be 2 or more; 5 is the default and the recommended minimum"
+
+
 def _inviters(values: list) -> str | None:
     for v in values:
         if not isinstance(v, str) or not (USER_ID.match(v) or re.match(r"^:[A-Za-z0-9.\-]+(:\d+)?$", v)):
@@ -152,6 +156,9 @@ SCHEMA: dict[str, dict[str, tuple[type, Any, Check | None]]] = {
         "invite_after": (str, "14d", _offset),
         "remind_after": (str, "5d", _offset),
         "draft_hours": (int, 72, _positive),
+    },
+    "summaries": {
+        "min_group_size": (int, 5, _at_least_two),
     },
     "database": {
         "url": (str, "sqlite+aiosqlite:///data/copbot.db", _db_url),
@@ -214,6 +221,11 @@ class CheckinsConfig:
 
 
 @dataclass(frozen=True)
+class SummariesConfig:
+    min_group_size: int
+
+
+@dataclass(frozen=True)
 class DatabaseConfig:
     url: str
 
@@ -231,6 +243,7 @@ class Config:
     consultations: ConsultationsConfig
     workshops: WorkshopsConfig
     checkins: CheckinsConfig
+    summaries: SummariesConfig
     database: DatabaseConfig
     logging: LoggingConfig
     source: Path | None = field(default=None, compare=False)
@@ -323,6 +336,7 @@ def parse(raw: dict[str, Any], base: Path, env: dict[str, str] | None = None) ->
         workshops=WorkshopsConfig(**{**values["workshops"],
                                      "reminder_offsets": tuple(values["workshops"]["reminder_offsets"])}),
         checkins=CheckinsConfig(**values["checkins"]),
+        summaries=SummariesConfig(**values["summaries"]),
         database=DatabaseConfig(url=_resolve_sqlite(base, d["url"])),
         logging=LoggingConfig(level=lg["level"].upper(), format=lg["format"]),
     )

@@ -15,18 +15,20 @@ FACILITATOR, COORDINATOR, MEMBER = "facilitator", "coordinator", "member"
 
 
 async def roles_of(ctx, user_id: str | None = None) -> set[str]:
-    user_id = user_id or ctx.sender
-    community = ctx.community
-    roles: set[str] = set()
-    if community is None:
-        return roles
-    async with ctx.services.db() as session:
-        roles |= await q.roles_granted(session, community.id, user_id)
-    room = ctx.services.rooms(community.room_id)
+    if ctx.community is None:
+        return set()
+    return await roles_in(ctx.services, ctx.community, user_id or ctx.sender)
+
+
+async def roles_in(services, community, user_id: str) -> set[str]:
+    """A person's roles in one community, wherever they ask from (a DM too)."""
+    async with services.db() as session:
+        roles = set(await q.roles_granted(session, community.id, user_id))
+    room = services.rooms(community.room_id)
     if room is not None:
         if room.is_joined(user_id):
             roles.add(MEMBER)
-        if room.power_level(user_id) >= ctx.services.config.bot.facilitator_power_level:
+        if room.power_level(user_id) >= services.config.bot.facilitator_power_level:
             roles.add(FACILITATOR)
     return roles
 

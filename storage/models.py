@@ -321,3 +321,9 @@ class ImpactReport(SQLModel, table=True):
     text: str  # scrubbed before it was stored
     tags: str = ""
     created_at: datetime = Field(sa_type=AwareDateTime)
+
+
+class SummarySettings(SQLModel, table=True):
+    __tablename__ = "summary_settings"
+    community_id: int = Field(foreign_key="communities.id", primary_key=True)
+    min_group_size: int  # never below [summaries].min_group_size

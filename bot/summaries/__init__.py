@@ -1,0 +1,1 @@
+"""Coordinator summaries: gathering aggregates, rendering them as tables, CSV and a chart."""

@@ -1,0 +1,27 @@
+"""The summary chart, labelled from the catalogue in the community's language."""
+
+from __future__ import annotations
+
+from bot.summaries.render import Renderer
+from domain.charts import ChartLabels, series_chart
+from domain.checkins import ITEMS
+from domain.report import Period
+from domain.summaries import POINTS
+
+
+def labels(r: Renderer, name: str) -> ChartLabels:
+    t = r.t
+    return ChartLabels(
+        title=t("summary.chart.title", name=name).plain,
+        item_titles={item: t(f"summary.short.{item}").plain for item in ITEMS},
+        scale={p: f"{p}: {t(f'checkin.scale.{p}').plain}" for p in POINTS},
+        percent_axis=t("summary.chart.percent_axis").plain, attendance=t("summary.chart.attendance").plain,
+        response=t("summary.chart.response").plain, rates_title=t("summary.chart.rates_title").plain,
+        suppressed=r.hidden(), suppressed_short=t("summary.chart.suppressed_short", n=r.min).plain,
+        no_data=t("summary.chart.no_data").plain)
+
+
+def chart_png(r: Renderer, columns: list[Period], name: str) -> bytes:
+    """Stacked answers per item and workshop, and participation rates (CPU-bound: run it in a thread)."""
+    return series_chart([p.label for p in columns], {item: [r.stats(p, item) for p in columns] for item in ITEMS},
+                        [r.attendance(p) for p in columns], [r.response(p) for p in columns], labels(r, name))

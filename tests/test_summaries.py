@@ -1,0 +1,100 @@
+"""Coordinator summaries on a known fixture: exact percentages and n, small groups hidden,
+roles, DM delivery, CSV and the chart."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from storage import communities
+from storage.models import Checkin, ImpactReport
+from tests.fakes import FakeRoom, Harness
+
+ROOM, FAC, BOB, COORD = "!room:test", "@fac:test", "@bob:test", "@coord:test"
+TZ = ZoneInfo("America/Toronto")
+IN_W2 = datetime(2027, 2, 5, 10, 0, tzinfo=TZ)  # between workshop 1 (01-19) and workshop 2 (03-02)
+# Five check-ins: "practice" has 4 valid answers (one n/a), "safety" has 5.
+ANSWERS = ["4,4,4,4,3", "4,3,4,3,3", "4,3,3,2,3", "3,2,3,2,3", "n,1,2,1,3"]
+
+
+@pytest.fixture
+async def h(tmp_path):
+    async with Harness(tmp_path) as harness:
+        harness.rooms[ROOM] = FakeRoom({FAC: 100, BOB: 0})
+        await harness.command("setup North circle", sender=FAC, room=ROOM)
+        await harness.command("workshops plan 2027-01-19 10:00 every 6 weeks count 2", sender=FAC, room=ROOM)
+        await harness.command(f"role {COORD} coordinator", sender=FAC, room=ROOM)
+        async with harness.services.db() as session:
+            community = await communities.by_room(session, ROOM)
+            for i, answers in enumerate(ANSWERS):
+                session.add(Checkin(community_id=community.id, member_key=f"k{i}", period=1, answers=answers,
+                                    text=f"Story {i} [name]" if i < 4 else None, tags="collab.risk",
+                                    consent=i % 2 == 0, created_at=IN_W2))
+            session.add(ImpactReport(community_id=community.id, member_key="k9", period=1, text="x",
+                                     tags="reflexive.self_care", created_at=IN_W2))
+            await session.commit()
+        harness.clock.at = datetime(2027, 3, 10, 12, 0, tzinfo=TZ)
+        harness.client.sent.clear()
+        yield harness
+
+
+def in_dm(h, user=COORD) -> list:
+    return [s for s in h.client.sent if s.room_id == f"!dm-{user}"]
+
+
+async def test_series_summary_has_exact_percentages_and_hides_small_groups(h):
+    answer = [s for s in await h.command("summary series", sender=COORD, room=ROOM) if s.room_id == ROOM]
+    assert "in your direct messages" in answer[0].body
+    [message] = in_dm(h)
+    body = message.body
+    assert "Series summary: North circle" in body
+    # safety: 5 valid answers (4,3,3,2,1) -> 20/40/20/20, n=5
+    assert "4: 20.0% · 3: 40.0% · 2: 20.0% · 1: 20.0% (n=5)" in body
+    # practice: 4 valid answers -> hidden, the numbers nowhere
+    practice_row = next(line for line in body.splitlines() if line.startswith("My practice changed"))
+    assert "fewer than 5 responses" in practice_row and "75.0%" not in practice_row
+    # cooperation: 4,4,3,3,2 -> 40/40/20/0
+    assert "4: 40.0% · 3: 40.0% · 2: 20.0% · 1: 0.0% (n=5)" in body
+    assert "<table>" in message.content["formatted_body"]
+    assert "collab.risk 5" in body and "reflexive.self_care" not in body  # a tag from one report is hidden
+    assert "“Story 0 [name]”" in body and "“Story 2 [name]”" in body and "Story 1" not in body  # consent only
+    for key in ("k0", "k1", "k9"):
+        assert f" {key} " not in body
+
+
+async def test_four_respondents_hide_stories_and_items_five_show_them(h):
+    await h.command("summary since 2027-02-01", sender=COORD, room=ROOM)
+    assert "“Story" in in_dm(h)[-1].body
+    await h.command("summary min-group 6", sender=FAC, room=ROOM)
+    await h.command("summary since 2027-02-01", sender=COORD, room=ROOM)
+    body = in_dm(h)[-1].body
+    assert "“Story" not in body and "20.0%" not in body and "fewer than 6 responses" in body
+    assert "never lowered" in (await h.command("summary min-group 4", sender=FAC, room=ROOM))[0].body
+
+
+async def test_only_coordinators_and_facilitators_get_summaries(h):
+    refused = await h.command("summary series", sender=BOB, room=ROOM)
+    assert "Only these roles can do that here" in refused[0].body and in_dm(h, BOB) == []
+    assert "not a coordinator or facilitator of a community `elsewhere`" in \
+        (await h.command("summary --cop elsewhere", sender=COORD, room="!dm-@coord:test", dm=True))[0].body
+    text = (await h.command("summary", sender=COORD, room="!dm-@coord:test", dm=True))[0].body
+    assert "Series summary: North circle" in text  # from a DM, the only community is chosen
+
+
+async def test_workshop_summary_csv_and_chart(h):
+    await h.command("summary workshop 2 csv chart", sender=COORD, room=ROOM)
+    sent = in_dm(h)
+    assert "Summary for workshop 2" in sent[0].body
+    files = {name: data for name, _, data in h.services.matrix.uploads}
+    rows = list(csv.reader(io.StringIO(files["north-circle-checkin-items.csv"].decode())))
+    assert rows[0] == ["Check-in item", "W2"]
+    safety = next(r for r in rows if r[0].startswith("It helped me better ensure"))
+    assert safety[1] == "4: 20.0% · 3: 40.0% · 2: 20.0% · 1: 20.0% (n=5)"
+    assert files["north-circle-summary.png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert [s.content["msgtype"] for s in sent[1:]] == ["m.file", "m.file", "m.image"]
+    assert "There is no summary for workshop 5" in (await h.command("summary workshop 5", sender=COORD,
+                                                                    room=ROOM))[-1].body
