@@ -100,6 +100,20 @@ def _redact(args: argparse.Namespace) -> int:
     return redact_cli.main(argv, sys.stdin, sys.stdout)
 
 
+def _export(args: argparse.Namespace) -> int:
+    from bot.summaries.export import ExportError, export
+
+    config = load(args.config)
+    try:
+        paths = asyncio.run(export(config, args.cop, Path(args.out)))
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(path)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="copbot", description="A Matrix bot for communities of practice.")
     p.add_argument("--version", action="version", version=f"copbot {__version__}")
@@ -117,6 +131,11 @@ def parser() -> argparse.ArgumentParser:
     login.add_argument("--device-id", default="COPBOT01")
     login.add_argument("--output", default="data/credentials.toml", help="file to write (mode 0600)")
     login.set_defaults(func=_login)
+    exp = sub.add_parser("export", help="write a community's series summary: Markdown, CSV files and the chart")
+    exp.add_argument("--config", required=True)
+    exp.add_argument("--cop", required=True, help="the community's slug")
+    exp.add_argument("--out", required=True, help="the folder to write into")
+    exp.set_defaults(func=_export)
     redact = sub.add_parser("redact", help="remove identifiers from a request read from stdin")
     redact_arguments(redact).set_defaults(func=_redact)
     return p

@@ -8,7 +8,10 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import matplotlib.image
 import pytest
+
+from bot.summaries.export import ExportError, export
 
 from storage import communities
 from storage.models import Checkin, ImpactReport
@@ -98,3 +101,28 @@ async def test_workshop_summary_csv_and_chart(h):
     assert [s.content["msgtype"] for s in sent[1:]] == ["m.file", "m.file", "m.image"]
     assert "There is no summary for workshop 5" in (await h.command("summary workshop 5", sender=COORD,
                                                                     room=ROOM))[-1].body
+
+
+async def test_csv_holds_no_pseudonyms_and_the_chart_has_its_size(h):
+    await h.command("summary series csv chart", sender=COORD, room=ROOM)
+    files = {name: data for name, _, data in h.services.matrix.uploads}
+    for name, data in files.items():
+        if name.endswith(".csv"):
+            text = data.decode()
+            assert list(csv.reader(io.StringIO(text)))  # parses
+            for key in ("k0", "k1", "k2", "k3", "k4", "k9", BOB, FAC):
+                assert key not in text
+    image = matplotlib.image.imread(io.BytesIO(files["north-circle-summary.png"]))
+    assert image.shape[:2] == (990, 1320) and image.std() > 0
+
+
+async def test_export_writes_markdown_csv_and_chart(h, tmp_path):
+    paths = await export(h.config, "north-circle", tmp_path / "out", clock=h.clock)
+    names = sorted(p.name for p in paths)
+    assert names == ["north-circle-activity.csv", "north-circle-checkin-items.csv", "north-circle-summary.md",
+                     "north-circle-summary.png"]
+    markdown = (tmp_path / "out" / "north-circle-summary.md").read_text()
+    assert markdown.startswith("# Series summary: North circle")
+    assert "| 4: 20.0% · 3: 40.0% · 2: 20.0% · 1: 20.0% (n=5) |" in markdown
+    with pytest.raises(ExportError):
+        await export(h.config, "nowhere", tmp_path / "out2", clock=h.clock)
