@@ -79,6 +79,8 @@ async def scene(hs: Synapse, folder: Path) -> None:
 
             await consultation(dm, room, member, colleague, bot_user.user_id)
             await checkin(dm, member, bot_user.user_id)
+            await summary(room, facilitator, colleague, col_user.user_id, bot_user.user_id)
+        await export_files(config)
         print("\nThe bot answered on a real homeserver. Demo finished.")
     finally:
         await facilitator.close()
@@ -154,6 +156,27 @@ async def checkin(dm: str, member: Member, bot_id: str) -> None:
     await exchange(member, "member (DM)", dm, "#collab.risk", bot_id)
     await exchange(member, "member (DM)", dm, "yes", bot_id)
     await exchange(member, "member (DM)", dm, "myimpacts", bot_id)
+
+
+async def summary(room: str, facilitator: Member, coordinator: Member, coordinator_id: str, bot_id: str) -> None:
+    print("\n== A coordinator asks for the series summary (aggregates only, in a DM)")
+    await exchange(facilitator, "facilitator", room, f"!cop role {coordinator_id} coordinator", bot_id)
+    await exchange(coordinator, "coordinator", room, "!cop summary series chart", bot_id)
+    _, message = await coordinator.wait_for(
+        lambda r, e: r != room and e.get("sender") == bot_id and body_of(e).startswith("Series summary"), timeout=60)
+    show("copbot (DM)", body_of(message))
+    _, image = await coordinator.wait_for(
+        lambda r, e: r != room and (e.get("content") or {}).get("msgtype") == "m.image", timeout=60)
+    print(f"   (the chart came as an image: {body_of(image)})")
+
+
+async def export_files(config) -> None:
+    from bot.summaries.export import export
+
+    out = Path("demo-output").resolve()
+    print(f"\n== `copbot export`: the series summary for coordinators who are not on Matrix, written to {out}")
+    for path in await export(config, "laurentides-practice", out):
+        print(f"   {path.name}")
 
 
 def main() -> None:

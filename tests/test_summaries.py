@@ -126,3 +126,17 @@ async def test_export_writes_markdown_csv_and_chart(h, tmp_path):
     assert "| 4: 20.0% · 3: 40.0% · 2: 20.0% · 1: 20.0% (n=5) |" in markdown
     with pytest.raises(ExportError):
         await export(h.config, "nowhere", tmp_path / "out2", clock=h.clock)
+
+
+def test_a_hidden_response_rate_shows_no_counts():
+    from functools import partial
+    from bot.i18n import Catalogue
+    from bot.summaries.render import Renderer
+    from domain.report import Period
+
+    r = Renderer(partial(Catalogue.load().render, "en"), "America/Toronto", 5)
+    small = Period(label="W1", start=datetime(2027, 1, 1, tzinfo=TZ), end=datetime(2027, 2, 1, tzinfo=TZ),
+                   invited=3, checkins=1)
+    assert r.response_cell(small) == "fewer than 5 responses"
+    big = Period(label="W2", start=small.start, end=small.end, invited=8, checkins=6)
+    assert r.response_cell(big) == "75.0% (6/8)"

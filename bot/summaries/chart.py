@@ -14,7 +14,7 @@ def labels(r: Renderer, name: str) -> ChartLabels:
     return ChartLabels(
         title=t("summary.chart.title", name=name).plain,
         item_titles={item: t(f"summary.short.{item}").plain for item in ITEMS},
-        scale={p: f"{p}: {t(f'checkin.scale.{p}').plain}" for p in POINTS},
+        scale={p: t(f'checkin.scale.{p}').plain for p in POINTS},  # the chart puts the number first
         percent_axis=t("summary.chart.percent_axis").plain, attendance=t("summary.chart.attendance").plain,
         response=t("summary.chart.response").plain, rates_title=t("summary.chart.rates_title").plain,
         suppressed=r.hidden(), suppressed_short=t("summary.chart.suppressed_short", n=r.min).plain,

@@ -67,9 +67,17 @@ class Renderer:
         return texts.when(self.t, p.workshop_at, self.tz) if p.workshop_at else "-"
 
     def stage(self, p: Period) -> str:
-        text = texts.stage(self.t, p.stage) if p.stage else "-"
-        moves = [texts.stage(self.t, s.to_stage) for s in p.stage_steps if s.from_stage]
-        return text + (f" ({' → '.join(moves)})" if moves else "")
+        """The stage at the end of the period, or the moves made in it: 'potential → coalescing'."""
+        moves = [s for s in p.stage_steps if s.from_stage]
+        if moves:
+            return " → ".join(texts.stage(self.t, n) for n in [moves[0].from_stage, *(s.to_stage for s in moves)])
+        return texts.stage(self.t, p.stage) if p.stage else "-"
+
+    def response_cell(self, p: Period) -> str:
+        if not p.invited:
+            return str(p.checkins) if p.checkins else "-"
+        value = self.response(p)
+        return self.hidden() if isinstance(value, Suppressed) else f"{self.cell(value)} ({p.checkins}/{p.invited})"
 
     def activity(self, columns: list[Period]) -> Table:
         """One row per measure, one column per period."""
@@ -85,8 +93,7 @@ class Renderer:
             (t("summary.row.consultations").plain, *[f"{p.opened} / {p.followed_up} / {p.closed}"
                                                      for p in columns]),
             (t("summary.row.categories").plain, *[self.categories(p) for p in columns]),
-            (t("summary.row.response").plain, *[f"{self.cell(self.response(p))} ({p.checkins}/{p.invited})"
-                                                if p.invited else str(p.checkins) for p in columns]),
+            (t("summary.row.response").plain, *[self.response_cell(p) for p in columns]),
             (t("summary.row.tags").plain, *[self.tags(p) for p in columns]),
             (t("summary.row.stories").plain, *[str(p.stories) for p in columns]),
         ]
