@@ -57,6 +57,7 @@ TAG_IDS = sorted(TAGS)
 # period query reads every row of the community and then filters on the time column.
 PROPOSED = (
     "CREATE INDEX ix_checkins_community_created ON checkins (community_id, created_at, answers, tags, consent)",
+    "CREATE INDEX ix_checkins_community_stories ON checkins (community_id, created_at, consent) WHERE text IS NOT NULL",
     "CREATE INDEX ix_consultations_community_posted ON consultations (community_id, posted_at, categories)",
     "CREATE INDEX ix_consultations_community_closed ON consultations (community_id, closed_at, posted_at)",
     "CREATE INDEX ix_impact_reports_community_created ON impact_reports (community_id, created_at, tags)",
