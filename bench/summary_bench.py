@@ -7,7 +7,7 @@ For each scale s it builds a fresh SQLite database (migrated with storage.migrat
 community with 5 planned workshops, 500*s members, 20,000*s check-ins, 2,000*s consultations and
 10,000*s prompt replies (plus RSVPs, attendance, check-in rounds and invites, impact reports and
 stage changes), then times the series summary exactly as bot/summaries/gather.py computes it:
-storage.summaries.periods(), fill() for each period, and fill() for the total over the whole range.
+gather(scope="series"): periods(), fill() for each period, and the total added up from them.
 One warm-up, then the median of 7 runs.
 
 It also counts the SQL statements one summary runs (a `before_cursor_execute` listener): the count
@@ -31,14 +31,18 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from types import SimpleNamespace
+
 from sqlalchemy import event, insert
+
+from bot.clock import FrozenClock
+from bot.summaries.gather import gather
 
 from domain.checkins import ITEMS
 from domain.consult import CATEGORIES
 from domain.report import Period
 from domain.stages import STAGES
 from domain.tags import TAGS
-from storage import summaries as q
 from storage.engine import make_engine, session_factory
 from storage.migrate import migrate
 from storage.models import (Attendance, Checkin, CheckinInvite, CheckinRound, Community, Consultation,
@@ -178,18 +182,11 @@ async def build(engine, scale: int, indexes: tuple[str, ...] = ()) -> tuple[dict
 
 
 async def summary(db, members: int) -> tuple[list[Period], Period]:
-    """bot/summaries/gather.py gather(scope="series"), without the bot's services."""
+    """The bot's own code path: bot/summaries/gather.py gather(scope="series")."""
     async with db() as session:
         community = await session.get(Community, 1)
-        columns = await q.periods(session, community.id, community.created_at, NOW)
-        for p in columns:
-            p.members = members
-            await q.fill(session, community.id, p)
-        total = await q.fill(session, community.id, Period(label="Σ", start=columns[0].start if columns else NOW,
-                                                           end=NOW))
-    total.rsvp = {k: sum(p.rsvp[k] for p in columns) for k in ("yes", "maybe", "no")}
-    total.attended = sum(p.attended for p in columns)
-    return columns, total
+    services = SimpleNamespace(db=db, clock=FrozenClock(NOW), config=None)
+    return await gather(services, community, "series", members=members)
 
 
 def _plans(path: Path, statements: list[tuple[str, tuple]]) -> list[dict]:

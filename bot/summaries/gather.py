@@ -43,9 +43,8 @@ async def gather(services: "Services", community: Community, scope: str, *, work
                     raise NotYet(workshop)
         for p in columns:
             p.members = members
-            await q.fill(session, community.id, p)
-        total = await q.fill(session, community.id, Period(label="Σ", start=columns[0].start if columns else now,
-                                                           end=now))
-    total.rsvp = {k: sum(p.rsvp[k] for p in columns) for k in ("yes", "maybe", "no")}
-    total.attended = sum(p.attended for p in columns)
+        await q.fill_all(session, community.id, columns)
+        # The columns never overlap, so the total is their sum; only the stage and stories need a look.
+        total = q.add_up(columns, Period(label="Σ", start=columns[0].start if columns else now, end=now))
+        await q.fill_whole(session, community.id, total)
     return columns, total
