@@ -55,6 +55,7 @@ async def test_series_summary_has_exact_percentages_and_hides_small_groups(h):
     [message] = in_dm(h)
     body = message.body
     assert "Series summary: North circle" in body
+    assert "Stage timeline: potential (Tue 2027-01-12 10:00 EST)" in body
     # safety: 5 valid answers (4,3,3,2,1) -> 20/40/20/20, n=5
     assert "4: 20.0% · 3: 40.0% · 2: 20.0% · 1: 20.0% (n=5)" in body
     # practice: 4 valid answers -> hidden, the numbers nowhere

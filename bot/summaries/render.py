@@ -116,6 +116,10 @@ def render(r: Renderer, title: Text, columns: list[Period], total: Period) -> Te
     shown = columns + [total] if len(columns) > 1 else columns
     text = title + r.t("summary.activity_title") + table_text(r.activity(shown)) + \
         r.t("summary.items_title") + table_text(r.items(shown)) + r.t("summary.legend", n=r.min)
+    if len(columns) > 1 and total.stage_steps:
+        timeline = " → ".join(f"{texts.stage(r.t, s.to_stage)} ({texts.when(r.t, s.at, r.tz)})"
+                              for s in total.stage_steps)
+        text += r.t("summary.timeline", timeline=timeline)
     quotes = r.stories(total)
     if quotes:
         text += r.t("summary.quotes_title") + Text.join([Text.escaped("“" + q + "”") for q in quotes])
