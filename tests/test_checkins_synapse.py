@@ -5,15 +5,13 @@ of the database and the logs."""
 from __future__ import annotations
 
 import asyncio
-import io
-import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
-from bot import logs
+from tests.logcapture import captured_logs
 from devtools.botrun import RunningBot
 from devtools.member import body_of
 from storage.models import Checkin, CheckinInvite, CheckinOptOut, ImpactReport
@@ -36,11 +34,7 @@ def from_bot(member, room, bot) -> list[str]:
 async def test_checkin_round_answers_opt_out_reminder_and_forget_me(bot_cfg, bot_user, members):
     fac, bob, ann, cara = await members("fac", "bob", "ann", "cara")
     bot = bot_user.user_id
-    log_text = io.StringIO()
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    logs.setup("INFO", "text", stream=log_text)
-    try:
+    with captured_logs() as log_text:
         async with RunningBot(bot_cfg(checkins={"invite_after": "3s", "remind_after": "10s"})) as running:
             room = await fac.create_room("Circle", invite=[bot, bob.user_id, ann.user_id, cara.user_id])
             await fac.wait_for_member(room, bot)
@@ -100,12 +94,6 @@ async def test_checkin_round_answers_opt_out_reminder_and_forget_me(bot_cfg, bot
                 stored = [*checkins, *impacts, *(await session.exec(select(CheckinInvite))).all(),
                           *(await session.exec(select(CheckinOptOut))).all()]
             assert len(checkins) == 1 and impacts == []  # the facilitator's stays; Bob's are gone
-    finally:
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        for handler in saved[0]:
-            root.addHandler(handler)
-        root.setLevel(saved[1])
 
     dump = " ".join(repr(row.model_dump()) for row in stored)
     assert stored and "checkin" in log_text.getvalue()

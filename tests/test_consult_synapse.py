@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import json
-import logging
 import re
 
 import pytest
 
-from bot import logs
+from tests.logcapture import captured_logs
 from devtools.botrun import RunningBot
 from devtools.member import body_of
 
@@ -52,12 +50,8 @@ async def test_consultation_flow_leaves_no_trace_of_the_requester(bot_cfg, bot_u
     fac, asker, colleague = await members("fac", "asker", "colleague")
     await asker.client.set_displayname("Rowan Quill")
     bot = bot_user.user_id
-    log_text = io.StringIO()
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    logs.setup("INFO", "text", stream=log_text)  # exactly as `copbot run` configures it
     cfg = bot_cfg(consultations={"posting_delay_seconds": [1, 2]})
-    try:
+    with captured_logs() as log_text:
         async with RunningBot(cfg):
             room = await fac.create_room("Circle", invite=[bot, asker.user_id, colleague.user_id])
             await fac.wait_for_member(room, bot)
@@ -109,12 +103,6 @@ async def test_consultation_flow_leaves_no_trace_of_the_requester(bot_cfg, bot_u
             closed = await asker.ask(dm, f"close {code}", bot)
             assert label in body_of(closed)
             await _wait_post(colleague, room, lambda e: "has closed consultation" in body_of(e))
-    finally:
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        for handler in saved[0]:
-            root.addHandler(handler)
-        root.setLevel(saved[1])
 
     secrets_ = _forms(asker.user_id) | _forms("Rowan Quill") | _forms(dm) | _forms(asker.user_id.split(":")[0][1:])
     db_bytes = b"".join(p.read_bytes() for p in (tmp_path / "bot").glob("copbot.db*"))

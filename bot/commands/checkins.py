@@ -19,6 +19,7 @@ from bot.roles import facilitator_only
 from domain import redact
 from domain.checkins import CANCELLED, DONE, ITEMS_STEP, CheckinError, parse_tags, start, step, trend
 from domain.timefmt import local
+from storage import settings
 from storage.models import Checkin, CheckinOptOut, CheckinSettings, Community, ImpactReport
 
 MAX_IMPACT_CHARS = 2000
@@ -201,9 +202,7 @@ async def checkins_after(ctx, days: int, unit: str = "days") -> None:
     if unit.lower() not in ("days", "day", "jours", "jour") or not 1 <= days <= 60:
         raise BadArgument("checkin.bad_days")
     async with ctx.services.db() as session:
-        row = await session.get(CheckinSettings, ctx.community.id) or CheckinSettings(community_id=ctx.community.id)
-        row.invite_after_s = days * 86400
-        session.add(row)
+        await settings.change(session, CheckinSettings, ctx.community.id, invite_after_s=days * 86400)
         await session.commit()
     await sync_rounds(ctx.services, ctx.community.id)
     await ctx.reply("checkin.days_set", days=days)

@@ -14,6 +14,7 @@ from bot.roles import facilitator_only
 from bot.text import Text
 from domain.consult import parse_delay_minutes
 from storage import consultations as q
+from storage import settings
 from storage.engine import flush_deleted
 from storage.models import Community, CommunityConsultSettings, Consultation
 
@@ -27,12 +28,7 @@ async def _policy(ctx) -> Policy:
 
 async def _save(ctx, **values: object) -> Policy:
     async with ctx.services.db() as session:
-        row = await session.get(CommunityConsultSettings, ctx.community.id)
-        if row is None:
-            row = CommunityConsultSettings(community_id=ctx.community.id)
-        for name, value in values.items():
-            setattr(row, name, value)
-        session.add(row)
+        row = await settings.change(session, CommunityConsultSettings, ctx.community.id, **values)
         await session.commit()
         return policy(ctx.community, row, ctx.services.config.consultations)
 

@@ -16,6 +16,7 @@ from domain.prompts import (MAX_CUSTOM_LENGTH, PromptError, choose, custom_promp
                             next_custom_id, parse_cadence, parse_hours, split_tags)
 from domain.stages import STAGES
 from storage import prompts as q
+from storage import settings
 from storage.models import CustomPrompt, PromptSettings
 
 
@@ -109,10 +110,7 @@ async def remove(ctx, prompt_id: str) -> None:
 
 async def _save(ctx, **values: object) -> None:
     async with ctx.services.db() as session:
-        row = await session.get(PromptSettings, ctx.community.id) or PromptSettings(community_id=ctx.community.id)
-        for name, value in values.items():
-            setattr(row, name, value)
-        session.add(row)
+        await settings.change(session, PromptSettings, ctx.community.id, **values)
         await session.commit()
     await replan(ctx.services, ctx.community.id)
 

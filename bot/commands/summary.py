@@ -14,6 +14,7 @@ from bot.summaries.gather import NotYet, gather, min_group
 from bot.summaries.render import Renderer, csv_files, render
 from bot.summaries.chart import chart_png
 from domain.workshops import PlanError, parse_date
+from storage import settings
 from storage.models import Community, SummarySettings
 
 log = logging.getLogger(__name__)
@@ -116,9 +117,6 @@ async def set_min_group(ctx, size: int) -> None:
     if not floor <= size <= 100:
         raise BadArgument("summary.bad_min_group", floor=floor)
     async with ctx.services.db() as session:
-        row = await session.get(SummarySettings, ctx.community.id) or \
-            SummarySettings(community_id=ctx.community.id, min_group_size=size)
-        row.min_group_size = size
-        session.add(row)
+        await settings.change(session, SummarySettings, ctx.community.id, min_group_size=size)
         await session.commit()
     await ctx.reply("summary.min_group_set", n=size)

@@ -19,6 +19,7 @@ from domain.calendar import CalendarEvent, build
 from domain.stages import STAGES
 from domain.workshops import (MAX_WORKSHOPS, Occurrence, PlanError, check_ahead, localize, parse_date,
                               parse_offsets, parse_plan, parse_time, plan)
+from storage import settings
 from storage import workshops as q
 from storage.models import Community, Workshop, WorkshopSettings
 
@@ -288,10 +289,7 @@ def _offsets_text(ctx, rules: Rules) -> str:
 
 async def _save_settings(ctx, **values: object) -> Rules:
     async with ctx.services.db() as session:
-        row = await session.get(WorkshopSettings, ctx.community.id) or WorkshopSettings(community_id=ctx.community.id)
-        for name, value in values.items():
-            setattr(row, name, value)
-        session.add(row)
+        await settings.change(session, WorkshopSettings, ctx.community.id, **values)
         await session.commit()
         return await load_rules(session, ctx.community.id, ctx.services.config.workshops)
 
@@ -311,10 +309,8 @@ async def reminders_cmd(ctx, *, offsets: str = "") -> None:
         raise _plan_error(exc) from None
     now, changes = ctx.services.clock.now(), Changes()
     async with ctx.services.db() as session:  # the offsets and the reminders they imply: one commit
-        row = await session.get(WorkshopSettings, ctx.community.id) or WorkshopSettings(community_id=ctx.community.id)
-        row.offsets_s = ",".join(str(int(o.total_seconds())) for o in parsed)
-        session.add(row)
-        await session.flush()
+        await settings.change(session, WorkshopSettings, ctx.community.id,
+                              offsets_s=",".join(str(int(o.total_seconds())) for o in parsed))
         rules = await load_rules(session, ctx.community.id, ctx.services.config.workshops)
         upcoming = [w for w in await q.series(session, ctx.community.id) if w.starts_at > now]
         for workshop_row in upcoming:
