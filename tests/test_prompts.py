@@ -152,3 +152,23 @@ async def test_scheduled_prompt_is_late_within_grace_skipped_after_and_never_twi
     assert len(missed) == 1 and FAC in missed[0].content["m.mentions"]["user_ids"]
     assert len(posted_prompts(h)) == 1
     assert prompt_jobs(h) and prompt_jobs(h)[0] > h.clock.now()
+
+
+async def test_one_broken_community_does_not_stop_the_others_at_start(h, monkeypatch):
+    from bot.prompts import posting
+
+    await say(h, "prompts every 2 days at 10:00")
+    real = posting.replan
+
+    async def broken_for_one(services, community_id):
+        if community_id == 1:
+            raise RuntimeError("broken community")
+        await real(services, community_id)
+
+    monkeypatch.setattr(posting, "replan", broken_for_one)
+    h.rooms["!other:test"] = FakeRoom({FAC: 100})
+    await h.command("setup Other circle", sender=FAC, room="!other:test")
+    await h.command("prompts every 3 days at 11:00", sender=FAC, room="!other:test")
+    h.services.scheduler.jobs.clear()
+    loaded = await h.restart()
+    assert loaded >= 2  # both communities' pending prompts are back on the clock

@@ -103,7 +103,10 @@ class CheckinJobs:
         async with self.s.db() as session:
             open_ids = (await session.exec(select(Community.id).where(Community.closed_at.is_(None)))).all()
         for community_id in open_ids:
-            await self.sync(community_id)
+            try:  # one community's problem must not keep the others' rounds from starting
+                await self.sync(community_id)
+            except Exception as exc:
+                log.error("checkin.sync_failed", exc_info=exc, **fields(community=community_id))
         async with self.s.db() as session:
             rows = (await session.exec(select(CheckinRound).where(
                 CheckinRound.state.in_(("pending", "inviting", "invited", "reminding"))))).all()

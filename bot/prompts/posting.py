@@ -144,7 +144,10 @@ class PromptJobs:
         async with self.s.db() as session:
             open_ids = (await session.exec(select(Community.id).where(Community.closed_at.is_(None)))).all()
         for community_id in open_ids:
-            await replan(self.s, community_id)
+            try:  # one community's problem must not keep the others' prompts from starting
+                await replan(self.s, community_id)
+            except Exception as exc:
+                log.error("prompt.replan_failed", exc_info=exc, **fields(community=community_id))
         async with self.s.db() as session:
             rows = await q.in_state(session, ("pending", "sending"))
         return [(f"p{r.id}", r.due_at or self.s.clock.now()) for r in rows]
