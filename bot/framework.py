@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Literal
 
 from bot.logs import fields
+from domain.errors import InputError
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +33,11 @@ MAX_COMMAND_CHARS = 20_000
 MARK = "__copbot_command__"
 
 
-class BadArgument(Exception):
+class BadArgument(InputError):
     """The arguments don't fit; `key` names the catalogue reason, if any."""
 
     def __init__(self, key: str = "error.bad_arguments", **params: object):
-        super().__init__(key)
-        self.key = key
-        self.params = params
+        super().__init__(key, **params)
 
 
 class CheckFailure(Exception):
@@ -253,7 +252,7 @@ async def dispatch(registry: Registry, ctx: Any, text: str) -> None:
                 raise CheckFailure(check.refusal)
         kwargs = cmd.parse(argtext)
         await cmd.func(ctx, **kwargs)
-    except BadArgument as exc:
+    except InputError as exc:  # BadArgument, or a domain rule's PlanError, PromptError, …
         log.info("command.bad_argument", **fields(command=cmd.name, reason=exc.key))
         await ctx.reply_usage(cmd, exc.key, **exc.params)
     except CheckFailure as exc:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.errors import InputError
 from domain.prompts import DEFAULT_HOURS, PostingHours, next_allowed
 from domain.tags import TAGS, GROUPS, is_tag, normalise
 from domain.workshops import localize
@@ -45,12 +46,8 @@ _NO = {"no", "n", "non"} | _SKIP
 _LIST = {"tags", "list", "liste", "étiquettes", "etiquettes", "?"}
 
 
-class CheckinError(Exception):
-    """An answer that cannot be used; `key` names the catalogue correction, `params` fill it."""
-
-    def __init__(self, key: str, **params: object):
-        super().__init__(key)
-        self.key, self.params = key, params
+class CheckinError(InputError):
+    """An answer that cannot be used."""
 
 
 def item_key(item_id: str) -> str:

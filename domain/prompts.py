@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, rrule
 
+from domain.errors import InputError
 from domain.stages import STAGES
 from domain.tags import is_tag, normalise
 from domain.workshops import localize
@@ -50,12 +51,8 @@ class LibraryError(Exception):
                          + "\n".join(f"  {p}" for p in problems))
 
 
-class PromptError(Exception):
-    """A facilitator's input that cannot be used; `key` names the catalogue explanation."""
-
-    def __init__(self, key: str, **params: object):
-        super().__init__(key)
-        self.key, self.params = key, params
+class PromptError(InputError):
+    """A facilitator's input that cannot be used."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import WEEKLY, rrule, rrulestr
 
+from domain.errors import InputError
+
 MAX_WORKSHOPS = 20
 DEFAULT_COUNT = 5
 DEFAULT_DURATION_MIN = 120
@@ -24,12 +26,8 @@ DEFAULT_OFFSETS = (timedelta(days=7), timedelta(days=1), timedelta(hours=1))
 MAX_AHEAD = timedelta(days=3 * 366)  # a series runs about six months; years ahead is a typo
 
 
-class PlanError(Exception):
-    """A plan that cannot be made; `key` names the catalogue explanation."""
-
-    def __init__(self, key: str, **params: object):
-        super().__init__(key)
-        self.key, self.params = key, params
+class PlanError(InputError):
+    """A plan that cannot be made."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from bot.membership import communities_of
 from bot.roles import facilitator_only
 from domain import redact
 from domain.checkins import CANCELLED, DONE, ITEMS_STEP, CheckinError, parse_tags, start, step, trend
+from domain.prompts import split_tags
 from domain.timefmt import local
 from storage import settings
 from storage.models import Checkin, CheckinOptOut, CheckinSettings, Community, ImpactReport
@@ -119,20 +120,13 @@ async def checkins_switch(ctx, state: str) -> None:
 async def impact(ctx, *, text: str) -> None:
     community, words = await _pick(ctx, text.split())
     ctx.lang = community.language
-    body = " ".join(words)
-    tag_words = []
-    while body.split() and body.split()[-1].startswith("#"):
-        tag_words.insert(0, body.split()[-1])
-        body = body.rsplit(None, 1)[0] if len(body.split()) > 1 else ""
-    try:
-        tags = parse_tags(" ".join(tag_words)) if tag_words else ()
-    except CheckinError as exc:
-        raise BadArgument(exc.key, **exc.params) from None
-    if not body.strip():
+    body, tag_words = split_tags(" ".join(words))  # trailing #tags, as in `prompt add`
+    tags = parse_tags(" ".join(tag_words))
+    if not body:
         raise BadArgument("checkin.impact_empty")
     if len(body) > MAX_IMPACT_CHARS:
         raise BadArgument("checkin.text_too_long", limit=MAX_IMPACT_CHARS, length=len(body))
-    stored = _scrub(ctx)(body.strip())
+    stored = _scrub(ctx)(body)
     now = ctx.services.clock.now()
     async with ctx.services.db() as session:
         period = await period_now(session, community.id, now)

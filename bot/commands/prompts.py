@@ -12,16 +12,12 @@ from bot.prompts.posting import next_due, post, replan
 from bot.roles import anyone_in_community, facilitator_only
 from bot.text import Text
 from bot.workshops import texts
-from domain.prompts import (MAX_CUSTOM_LENGTH, PromptError, choose, custom_prompt, is_custom_id, last_posted,
+from domain.prompts import (MAX_CUSTOM_LENGTH, choose, custom_prompt, is_custom_id, last_posted,
                             next_custom_id, parse_cadence, parse_hours, split_tags)
 from domain.stages import STAGES
 from storage import prompts as q
 from storage import settings
 from storage.models import CustomPrompt, PromptSettings
-
-
-def _error(exc: PromptError) -> BadArgument:
-    return BadArgument(exc.key, **exc.params)
 
 
 @command("prompt", aliases=("question",), checks=[facilitator_only], scope="room")
@@ -81,10 +77,7 @@ async def add(ctx, stage: str, *, text: str) -> None:
     async with ctx.services.db() as session:
         codes = [r.code for r in await q.customs(session, ctx.community.id, removed=True)]
         code = next_custom_id(codes)
-        try:
-            made = custom_prompt(code, stage, body, tags, lang=ctx.lang)
-        except PromptError as exc:
-            raise _error(exc) from None
+        made = custom_prompt(code, stage, body, tags, lang=ctx.lang)  # a PromptError is answered with the usage
         session.add(CustomPrompt(community_id=ctx.community.id, code=code, stage=stage, text=made.text(ctx.lang),
                                  lang=ctx.lang, tags=",".join(made.tags), created_at=ctx.services.clock.now()))
         await session.commit()
@@ -117,10 +110,7 @@ async def _save(ctx, **values: object) -> None:
 
 @command("prompts every", aliases=("questions chaque",), checks=[facilitator_only], scope="room")
 async def every(ctx, *, cadence: str) -> None:
-    try:
-        parsed = parse_cadence("every " + cadence)
-    except PromptError as exc:
-        raise _error(exc) from None
+    parsed = parse_cadence("every " + cadence)
     today = ctx.services.clock.now().astimezone(ZoneInfo(ctx.community.timezone)).date()
     await _save(ctx, mode="every", every_days=parsed.every_days, anchor=today.isoformat(),
                 at_time=parsed.at.strftime("%H:%M") if parsed.at else None)
@@ -141,9 +131,6 @@ async def auto(ctx) -> None:
 
 @command("prompts hours", aliases=("questions heures",), checks=[facilitator_only], scope="room")
 async def hours(ctx, *, spec: str) -> None:
-    try:
-        parsed = parse_hours(spec)
-    except PromptError as exc:
-        raise _error(exc) from None
+    parsed = parse_hours(spec)
     await _save(ctx, hours=str(parsed))
     await ctx.send(ctx.t("prompt.hours_set") + await _settings_text(ctx))

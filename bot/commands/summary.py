@@ -13,7 +13,7 @@ from bot.roles import COORDINATOR, FACILITATOR, facilitator_only, roles_in
 from bot.summaries.gather import NotYet, gather, min_group
 from bot.summaries.render import Renderer, csv_files, render
 from bot.summaries.chart import chart_png
-from domain.workshops import PlanError, parse_date
+from domain.workshops import parse_date
 from storage import settings
 from storage.models import Community, SummarySettings
 
@@ -34,10 +34,7 @@ def _parse(args: str) -> dict:
                 raise BadArgument("summary.bad_workshop")
             out["scope"], out["workshop"] = "workshop", int(number)
         elif w in ("since", "depuis"):
-            try:
-                out["scope"], out["since"] = "since", parse_date(next(it, ""))
-            except PlanError as exc:
-                raise BadArgument(exc.key, **exc.params) from None
+            out["scope"], out["since"] = "since", parse_date(next(it, ""))
         elif w == "csv":
             out["csv"] = True
         elif w in ("chart", "graphique"):

@@ -17,8 +17,8 @@ from bot.workshops.rules import Rules, load_rules
 from bot.workshops.series import Changes, new_uid, remember_post, replan, state_of, sync_reminders
 from domain.calendar import CalendarEvent, build
 from domain.stages import STAGES
-from domain.workshops import (MAX_WORKSHOPS, Occurrence, PlanError, check_ahead, localize, parse_date,
-                              parse_offsets, parse_plan, parse_time, plan)
+from domain.workshops import (MAX_WORKSHOPS, Occurrence, check_ahead, localize, parse_date, parse_offsets,
+                              parse_plan, parse_time, plan)
 from storage import settings
 from storage import workshops as q
 from storage.models import Community, Workshop, WorkshopSettings
@@ -26,10 +26,6 @@ from storage.models import Community, Workshop, WorkshopSettings
 URL = re.compile(r"^https?://[^\s<>\"]{3,500}$")
 NO_LINK = ("none", "off", "aucun", "aucune")
 MAX_TOPIC, MAX_REASON = 200, 300
-
-
-def _plan_error(exc: PlanError) -> BadArgument:
-    return BadArgument(exc.key, **exc.params)
 
 
 def _dst_notes(ctx, occurrences: list[Occurrence]) -> Text:
@@ -57,28 +53,20 @@ async def _rules(ctx) -> Rules:
 
 
 def _future_start(ctx, day: str, at: str) -> Occurrence:
-    try:
-        occurrence = localize(datetime.combine(parse_date(day), parse_time(at)), ZoneInfo(ctx.community.timezone))
-    except PlanError as exc:
-        raise _plan_error(exc) from None
+    """A single new start; a PlanError reaches the framework, which answers with the usage line."""
+    occurrence = localize(datetime.combine(parse_date(day), parse_time(at)), ZoneInfo(ctx.community.timezone))
     if occurrence.start <= ctx.services.clock.now():
         raise BadArgument("workshop.in_the_past", value=f"{day} {at}")
-    try:
-        check_ahead(occurrence.start, ctx.services.clock.now())
-    except PlanError as exc:
-        raise _plan_error(exc) from None
+    check_ahead(occurrence.start, ctx.services.clock.now())
     return occurrence
 
 
 @command("workshops plan", aliases=("ateliers planifier",), checks=[facilitator_only], scope="room")
 async def plan_series(ctx, *, args: str = "") -> None:
     now = ctx.services.clock.now()
-    try:
-        request = parse_plan(args.split())
-        occurrences = plan(request.first_day, request.at, ZoneInfo(ctx.community.timezone), now,
-                           every_weeks=request.every_weeks, rule=request.rule, count=request.count)
-    except PlanError as exc:
-        raise _plan_error(exc) from None
+    request = parse_plan(args.split())
+    occurrences = plan(request.first_day, request.at, ZoneInfo(ctx.community.timezone), now,
+                       every_weeks=request.every_weeks, rule=request.rule, count=request.count)
     rules = await _rules(ctx)
     async with ctx.services.db() as session:
         future = [w for w in await q.series(session, ctx.community.id) if w.starts_at > now and w.state == "planned"]
@@ -303,10 +291,7 @@ async def reminders_cmd(ctx, *, offsets: str = "") -> None:
                         prefix=ctx.prefix)
         return
     await facilitator_only.passes(ctx)
-    try:
-        parsed = parse_offsets(offsets.split(), ctx.services.config.workshops.allow_seconds_offsets)
-    except PlanError as exc:
-        raise _plan_error(exc) from None
+    parsed = parse_offsets(offsets.split(), ctx.services.config.workshops.allow_seconds_offsets)
     now, changes = ctx.services.clock.now(), Changes()
     async with ctx.services.db() as session:  # the offsets and the reminders they imply: one commit
         await settings.change(session, WorkshopSettings, ctx.community.id,
