@@ -28,12 +28,11 @@ from bot import __version__
 from bot.clock import Clock, SystemClock
 from bot.checkins.desk import CheckinDesk
 from bot.checkins.rounds import PROVIDER as CHECKIN, CheckinJobs
-from bot.commands.checkins import intercept as checkin_intercept
-from bot.commands.consult import intercept as consult_intercept
 from bot.config import Config
 from bot.consult.desk import Desk
 from bot.consult.posting import PROVIDER as CONSULT, ConsultJobs
 from bot.context import Context
+from bot.dm import intercept
 from bot.framework import Registry, dispatch, incident_id
 from bot.i18n import Catalogue
 from bot.keys import Keyring, load_or_create_secret
@@ -407,7 +406,7 @@ class CopBot:
                 ctx = Context(services=self.services, room_id=room_id, sender=event.sender,
                               event_id=event.event_id, is_dm=is_dm, thread_root=root,
                               lang=lang, community=community)
-                if is_dm and (await consult_intercept(ctx, text) or await checkin_intercept(ctx, text)):
+                if is_dm and await intercept(ctx, text):
                     return
                 await dispatch(self.services.registry, ctx, text)
             except Exception as exc:  # a failed answer must be visible in the log, never lost quietly

@@ -20,6 +20,12 @@ async def communities_of(services: "Services", user_id: str) -> list[Community]:
     return [c for c in rows if (room := services.rooms(c.room_id)) is not None and room.is_joined(user_id)]
 
 
+async def community_rooms(services: "Services") -> frozenset[str]:
+    """Every community's room: none of them may ever be taken for someone's DM with the bot."""
+    async with services.db() as session:
+        return frozenset((await session.exec(select(Community.room_id))).all())
+
+
 def members_of(services: "Services", community: Community) -> list[str]:
     """The people joined to a community's room: not the bot, not ignored users (other bots)."""
     room = services.rooms(community.room_id)

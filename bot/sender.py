@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 MAX_CONTENT_BYTES = 40_000
 
 
+# The room is gone or the bot may not post there: retrying a send cannot help.
+PERMANENT = ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_TOKEN")
+
+
 class SendError(Exception):
     def __init__(self, status: str):
         super().__init__(f"send failed: {status}")

@@ -200,9 +200,8 @@ class Harness:
                       is_dm=dm, thread_root=None, community=community,
                       lang=lang or (community.language if community else self.config.bot.language))
         if dm:
-            from bot.commands.checkins import intercept as checkin_intercept
-            from bot.commands.consult import intercept
-            if await intercept(ctx, text) or await checkin_intercept(ctx, text):
+            from bot.dm import intercept
+            if await intercept(ctx, text):
                 return self.client.sent[before:]
         await dispatch(self.services.registry, ctx, text)
         return self.client.sent[before:]

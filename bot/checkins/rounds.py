@@ -21,7 +21,7 @@ from bot.checkins import texts as ctexts
 from bot.checkins.records import for_period, opted_out
 from bot.keys import impact_key
 from bot.logs import fields
-from bot.membership import members_of
+from bot.membership import community_rooms, members_of
 from bot.prompts.library import hours_of
 from domain.checkins import invitation_due, period_of, send_time, start
 from domain.workshops import parse_offsets
@@ -179,7 +179,7 @@ class CheckinJobs:
                     key: str) -> None:
         t = partial(self.s.catalogue.render, community.language)
         prefix = self.s.config.bot.command_prefix
-        rooms = frozenset((await self._community_rooms()))
+        rooms = await community_rooms(self.s)
         for user in members_of(self.s, community):
             member = impact_key(self.s.keyring, user)
             async with self.s.db() as session:
@@ -201,10 +201,6 @@ class CheckinJobs:
                 session.add(invite)
                 await session.commit()
         log.info("checkin.round_sent", **fields(community=community.id, step=to_state))
-
-    async def _community_rooms(self) -> list[str]:
-        async with self.s.db() as session:
-            return list((await session.exec(select(Community.room_id))).all())
 
     async def _invited(self, round_id: int, community: Community, nxt: datetime | None) -> None:
         now = self.s.clock.now()

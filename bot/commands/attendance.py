@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bot.commands.workshops import find_workshop
 from bot.framework import BadArgument, CheckFailure, Converter, command
 from bot.keys import member_key
 from bot.roles import anyone_in_community, facilitator_only
@@ -26,20 +27,11 @@ class Answer(Converter):
         return answer
 
 
-async def _open_workshop(ctx, session, number: int):
-    row = await q.by_number(session, ctx.community.id, number)
-    if row is None:
-        known = sorted(w.number for w in await q.series(session, ctx.community.id))
-        raise BadArgument("workshop.unknown_number", number=number, known=", ".join(map(str, known)) or "-",
-                          prefix=ctx.prefix)
-    return row
-
-
 @command("rsvp", checks=[anyone_in_community], scope="room")
 async def rsvp(ctx, number: int, answer: str = Answer()) -> None:
     now = ctx.services.clock.now()
     async with ctx.services.db() as session:
-        row = await _open_workshop(ctx, session, number)
+        row = await find_workshop(ctx, session, number)
         state = state_of(row, now)
         if state == "cancelled":
             raise CheckFailure("workshop.is_cancelled", number=number, prefix=ctx.prefix)
@@ -79,7 +71,7 @@ async def attended(ctx, number: int, *, people: str) -> None:
     room = ctx.services.rooms(ctx.community.room_id)
     now = ctx.services.clock.now()
     async with ctx.services.db() as session:
-        row = await _open_workshop(ctx, session, number)
+        row = await find_workshop(ctx, session, number)
         if row.state == "cancelled":
             raise CheckFailure("workshop.is_cancelled", number=number, prefix=ctx.prefix)
         if row.starts_at - timedelta(minutes=15) > now:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Literal
 
-from bot.consult.policy import Policy, describe_delay, load_policy, policy
-from bot.consult.posting import PROVIDER, categories_text
 from sqlmodel import select
 
+from bot.consult.policy import Policy, describe_delay, load_policy, policy
+from bot.consult.posting import PROVIDER, categories_text
 from bot.framework import BadArgument, CheckFailure, command
+from bot.membership import community_rooms
 from bot.roles import facilitator_only
 from bot.text import Text
 from domain.consult import parse_delay_minutes
@@ -119,10 +120,8 @@ async def queue(ctx) -> None:
         return
     items = [ctx.t("consult.queue_item", label=row.label, text=row.text or "",
                    categories=categories_text(ctx.services, ctx.lang, row.categories)) for row in waiting]
-    async with ctx.services.db() as session:
-        community_rooms = frozenset((await session.exec(select(Community.room_id))).all())
     try:
-        dm = await ctx.services.matrix.dm_room(ctx.sender, exclude=community_rooms)
+        dm = await ctx.services.matrix.dm_room(ctx.sender, exclude=await community_rooms(ctx.services))
     except RuntimeError:
         raise CheckFailure("consult.no_dm") from None
     await ctx.services.sender.send(dm, ctx.t("consult.queue", name=ctx.community.name, count=len(waiting),

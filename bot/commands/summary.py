@@ -7,8 +7,10 @@ import logging
 
 from sqlmodel import select
 
+from bot.attachments import attach
 from bot.framework import BadArgument, CheckFailure, command
 from bot.logs import fields
+from bot.membership import community_rooms
 from bot.roles import COORDINATOR, FACILITATOR, facilitator_only, roles_in
 from bot.summaries.gather import NotYet, gather, min_group
 from bot.summaries.render import Renderer, csv_files, render
@@ -86,26 +88,18 @@ async def summary(ctx, *, args: str = "") -> None:
     renderer = Renderer(ctx.t, community.timezone, await min_group(ctx.services, community.id))
     title = ctx.t(f"summary.title_{request['scope']}", name=community.name, number=request.get("workshop", ""),
                   since=request.get("since", ""))
-    async with ctx.services.db() as session:
-        rooms = frozenset((await session.exec(select(Community.room_id))).all())
-    dm = ctx.room_id if ctx.is_dm else await ctx.services.matrix.dm_room(ctx.sender, exclude=rooms)
+    dm = ctx.room_id if ctx.is_dm else \
+        await ctx.services.matrix.dm_room(ctx.sender, exclude=await community_rooms(ctx.services))
     await ctx.services.sender.send(dm, render(renderer, title, columns, total))
     files = csv_files(renderer, columns, total) if request["csv"] else {}
     for name, data in files.items():
-        await _attach(ctx, dm, f"{community.slug}-{name}", data, "text/csv", "m.file")
+        await attach(ctx.services, dm, f"{community.slug}-{name}", data, "text/csv")
     if request["chart"]:
         png = await asyncio.to_thread(chart_png, renderer, columns, community.name)
-        await _attach(ctx, dm, f"{community.slug}-summary.png", png, "image/png", "m.image")
+        await attach(ctx.services, dm, f"{community.slug}-summary.png", png, "image/png", "m.image")
     log.info("summary.sent", **fields(community=community.id, scope=request["scope"]))
     if not ctx.is_dm:
         await ctx.reply("summary.sent_to_dm")
-
-
-async def _attach(ctx, room: str, filename: str, data: bytes, mimetype: str, msgtype: str) -> None:
-    media = await ctx.services.matrix.upload(room, data, filename, mimetype)
-    await ctx.services.sender.send_event(room, "m.room.message", {
-        "msgtype": msgtype, "body": filename, "filename": filename,
-        "info": {"mimetype": mimetype, "size": len(data)}, **media, "m.mentions": {}})
 
 
 @command("summary min-group", aliases=("synthèse min-group",), checks=[facilitator_only], scope="room")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.framework import BadArgument, CheckFailure, command
 from bot.roles import anyone_in_community, facilitator_only
+from bot.attachments import attach
 from bot.checkins.rounds import sync_rounds
 from bot.prompts.posting import replan as replan_prompts
 from bot.text import Text
@@ -96,7 +97,8 @@ async def list_series(ctx) -> None:
     await ctx.send(ctx.t("workshop.list", name=ctx.community.name) + Text.join(lines))
 
 
-async def _workshop(ctx, session, number: int) -> Workshop:
+async def find_workshop(ctx, session, number: int) -> Workshop:
+    """Workshop `number` of this community, or a BadArgument listing the numbers there are."""
     row = await q.by_number(session, ctx.community.id, number)
     if row is None:
         known = sorted(w.number for w in await q.series(session, ctx.community.id))
@@ -132,7 +134,7 @@ async def workshop(ctx, number: int, action: str = "", *, rest: str = "") -> Non
     if verb is None:
         now = ctx.services.clock.now()
         async with ctx.services.db() as session:
-            row = await _workshop(ctx, session, number)
+            row = await find_workshop(ctx, session, number)
             counts = (await q.counts(session, [row.id]))[row.id]
         await ctx.send(texts.details(ctx.t, row, counts, ctx.community, state_of(row, now), ctx.prefix))
         return
@@ -145,7 +147,7 @@ async def _edit(ctx, number: int, change, announcement: str, **params) -> None:
     now = ctx.services.clock.now()
     rules = await _rules(ctx)
     async with ctx.services.db() as session:
-        row = await _workshop(ctx, session, number)
+        row = await find_workshop(ctx, session, number)
         notes = change(row)
         row.sequence, row.updated_at = row.sequence + 1, now
         session.add(row)
@@ -264,10 +266,7 @@ async def calendar(ctx) -> None:
         link=w.link, cancelled=w.state == "cancelled", updated=w.updated_at) for w in found]
     data = build(community.name, community.timezone, events, ctx.services.clock.now())
     filename = f"{community.slug}-workshops.ics"
-    media = await ctx.services.matrix.upload(ctx.room_id, data, filename, "text/calendar")
-    await ctx.services.sender.send_event(ctx.room_id, "m.room.message", {
-        "msgtype": "m.file", "body": filename, "filename": filename,
-        "info": {"mimetype": "text/calendar", "size": len(data)}, **media, "m.mentions": {}})
+    await attach(ctx.services, ctx.room_id, filename, data, "text/calendar")
     await ctx.reply("workshop.ics_sent", count=len(events), filename=filename)
 
 

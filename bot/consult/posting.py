@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot.consult.policy import load_policy
 from bot.logs import fields
-from bot.sender import SendError
+from bot.sender import PERMANENT, SendError
 from bot.text import Text
 from storage.engine import flush_deleted
 from storage import consultations as q
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROVIDER = "consult"
-# The room is gone or the bot may not post there: retrying cannot help.
-PERMANENT = ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_TOKEN")
 
 
 def categories_text(services: "Services", lang: str, categories: str | tuple[str, ...]) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bot.keys import Keyring
 from bot.logs import fields
 from bot.roles import facilitators
-from bot.sender import SendError
+from bot.sender import PERMANENT, SendError
 from bot.text import Text
 from bot.workshops import texts
 from bot.workshops.rules import load_rules
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 REPORT_AFTER = timedelta(seconds=3)  # missed reminders found together are reported together
-PERMANENT = ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_TOKEN")
 
 
 def post_key(keyring: Keyring, event_id: str) -> str:
