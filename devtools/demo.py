@@ -50,11 +50,8 @@ async def scene(hs: Synapse, folder: Path) -> None:
         await colleague.sync()
         async with RunningBot(config):
             print(f"\n== A facilitator creates a room and invites the bot ({bot_user.user_id})")
-            room = await facilitator.create_room("Family violence practice circle",
-                                                 invite=[bot_user.user_id, mem_user.user_id, col_user.user_id])
-            await facilitator.wait_for_member(room, bot_user.user_id)
-            await member.sync()
-            await colleague.sync()
+            room = await facilitator.room_with("Family violence practice circle", bot_user.user_id,
+                                               (member, colleague))
             print("   the bot joined on invite")
 
             print("\n== Checking the bot")
@@ -73,8 +70,7 @@ async def scene(hs: Synapse, folder: Path) -> None:
             await prompts(room, facilitator, member, bot_user.user_id)
 
             print("\n== A private message to the bot (no prefix needed)")
-            dm = await member.create_room("", invite=[bot_user.user_id], direct=True)
-            await member.wait_for_member(dm, bot_user.user_id)
+            dm = await member.dm_with(bot_user.user_id)
             await exchange(member, "member (DM)", dm, "ping", bot_user.user_id)
 
             await consultation(dm, room, member, colleague, bot_user.user_id)

@@ -58,6 +58,21 @@ class Member:
         await self.sync()
         return resp.room_id
 
+    async def room_with(self, name: str, bot_id: str, others: tuple["Member", ...] = ()) -> str:
+        """A room this member creates with the bot and `others`, returned once all have joined."""
+        room = await self.create_room(name, invite=[bot_id, *[o.user_id for o in others]])
+        await self.wait_for_member(room, bot_id)
+        for other in others:
+            await other.sync()  # accepts the invitation
+            await self.wait_for_member(room, other.user_id)
+        return room
+
+    async def dm_with(self, bot_id: str, encrypted: bool = False) -> str:
+        """A direct chat with the bot, returned once the bot has joined."""
+        room = await self.create_room("", invite=[bot_id], direct=True, encrypted=encrypted)
+        await self.wait_for_member(room, bot_id)
+        return room
+
     async def say(self, room_id: str, body: str, *, thread_root: str | None = None,
                   msgtype: str = "m.text") -> str:
         content: dict[str, Any] = {"msgtype": msgtype, "body": body}

@@ -21,12 +21,6 @@ pytestmark = pytest.mark.synapse
 STORY = "I phoned Nadia Okafor's shelter worker before the hearing and we planned the handover together."
 
 
-async def dm_with(member, bot) -> str:
-    room = await member.create_room("", invite=[bot], direct=True)
-    await member.wait_for_member(room, bot)
-    return room
-
-
 def from_bot(member, room, bot) -> list[str]:
     return [body_of(e) for r, e in member.events if r == room and e.get("sender") == bot]
 
@@ -36,16 +30,12 @@ async def test_checkin_round_answers_opt_out_reminder_and_forget_me(bot_cfg, bot
     bot = bot_user.user_id
     with captured_logs() as log_text:
         async with RunningBot(bot_cfg(checkins={"invite_after": "3s", "remind_after": "10s"})) as running:
-            room = await fac.create_room("Circle", invite=[bot, bob.user_id, ann.user_id, cara.user_id])
-            await fac.wait_for_member(room, bot)
-            for m in (bob, ann, cara):
-                await m.sync()
-                await fac.wait_for_member(room, m.user_id)
+            room = await fac.room_with("Circle", bot, (bob, ann, cara))
             await fac.ask(room, "!cop setup Circle", bot)
             zone = daytime_zone()
             await fac.ask(room, f"!cop timezone {zone}", bot)
             await fac.ask(room, "!cop prompts hours every day 00:00-23:59", bot)
-            bob_dm, ann_dm, cara_dm = [await dm_with(m, bot) for m in (bob, ann, cara)]
+            bob_dm, ann_dm, cara_dm = [await m.dm_with(bot) for m in (bob, ann, cara)]
             assert "no more check-in invitations" in body_of(await ann.ask(ann_dm, "checkins off", bot))
 
             now = datetime.now(ZoneInfo(zone))

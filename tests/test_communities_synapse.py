@@ -10,21 +10,11 @@ from devtools.member import body_of
 pytestmark = pytest.mark.synapse
 
 
-async def _community_room(fac, bot_id, *others, name="Circle"):
-    """A room where `fac` has power level 100 and the others 0, the bot joined."""
-    room = await fac.create_room(name, invite=[bot_id, *[o.user_id for o in others]])
-    await fac.wait_for_member(room, bot_id)
-    for other in others:
-        await other.sync()
-        await fac.wait_for_member(room, other.user_id)
-    return room
-
-
 async def test_setup_roles_stage_changes_and_french(bot_cfg, bot_user, members):
     fac, mem = await members("fac", "mem")
     bot = bot_user.user_id
     async with RunningBot(bot_cfg()):
-        room = await _community_room(fac, bot, mem)
+        room = await fac.room_with("Circle", bot, (mem,))
         refused = await mem.ask(room, "!cop setup Sneaky circle", bot)
         assert "power level 50" in body_of(refused)
 
@@ -57,8 +47,8 @@ async def test_isolation_and_lineage(bot_cfg, bot_user, members):
     ann, ben = await members("ann", "ben")
     bot = bot_user.user_id
     async with RunningBot(bot_cfg()):
-        room_a = await _community_room(ann, bot, name="A")
-        room_b = await _community_room(ben, bot, ann, name="B")
+        room_a = await ann.room_with("A", bot)
+        room_b = await ben.room_with("B", bot, (ann,))
         await ann.ask(room_a, "!cop setup North circle", bot)
         await ben.ask(room_b, "!cop setup South circle", bot)
 
@@ -69,11 +59,11 @@ async def test_isolation_and_lineage(bot_cfg, bot_user, members):
         assert "Only these roles" in body_of(refused)
 
         # A split: Ann starts a child of North in a new room.
-        room_c = await _community_room(ann, bot, name="C")
+        room_c = await ann.room_with("C", bot)
         child = await ann.ask(room_c, "!cop setup North youth --from north-circle", bot)
         assert "continues from: north-circle" in body_of(child)
         # A merge needs facilitation of every parent: Ann does not facilitate South.
-        room_d = await _community_room(ann, bot, name="D")
+        room_d = await ann.room_with("D", bot)
         refused = await ann.ask(room_d, "!cop setup Merged --from north-circle --from south-circle", bot)
         assert "not a facilitator of `south-circle`" in body_of(refused)
         await ben.ask(room_b, f"!cop role {ann.user_id} facilitator", bot)

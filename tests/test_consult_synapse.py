@@ -53,15 +53,10 @@ async def test_consultation_flow_leaves_no_trace_of_the_requester(bot_cfg, bot_u
     cfg = bot_cfg(consultations={"posting_delay_seconds": [1, 2]})
     with captured_logs() as log_text:
         async with RunningBot(cfg):
-            room = await fac.create_room("Circle", invite=[bot, asker.user_id, colleague.user_id])
-            await fac.wait_for_member(room, bot)
-            for m in (asker, colleague):
-                await m.sync()
-                await fac.wait_for_member(room, m.user_id)
+            room = await fac.room_with("Circle", bot, (asker, colleague))
             await fac.ask(room, "!cop setup Outaouais circle", bot)
 
-            dm = await asker.create_room("", invite=[bot], direct=True)
-            await asker.wait_for_member(dm, bot)
+            dm = await asker.dm_with(bot)
             intro = await asker.ask(dm, "consult", bot)
             assert "Your identity stays hidden" in body_of(intro)
             preview = await asker.ask(dm, REQUEST.removeprefix("consult "), bot)
@@ -130,14 +125,10 @@ async def test_intake_works_in_an_encrypted_dm(bot_cfg, bot_user, synapse, regis
         await fac.sync()
         await asker.sync()
         async with RunningBot(bot_cfg(consultations={"posting_delay_seconds": [0, 0]})):
-            room = await fac.create_room("Circle", invite=[bot, asker.user_id])
-            await fac.wait_for_member(room, bot)
-            await asker.sync()
-            await fac.wait_for_member(room, asker.user_id)
+            room = await fac.room_with("Circle", bot, (asker,))
             await fac.ask(room, "!cop setup Encrypted circle", bot)
 
-            dm = await asker.create_room("", invite=[bot], direct=True, encrypted=True)
-            await asker.wait_for_member(dm, bot)
+            dm = await asker.dm_with(bot, encrypted=True)
             await asker.sync()
             assert asker.client.rooms[dm].encrypted
             preview = await asker.ask(dm, REQUEST, bot, timeout=30)

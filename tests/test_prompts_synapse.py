@@ -32,10 +32,7 @@ async def test_prompt_in_french_thread_reply_counted_not_stored_and_schedule_sur
     bot = bot_user.user_id
     cfg = bot_cfg()
     async with RunningBot(cfg) as running:
-        room = await fac.create_room("Cercle", invite=[bot, bob.user_id])
-        await fac.wait_for_member(room, bot)
-        await bob.sync()
-        await fac.wait_for_member(room, bob.user_id)
+        room = await fac.room_with("Cercle", bot, (bob,))
         await fac.ask(room, "!cop setup Cercle Outaouais", bot)
         await fac.ask(room, "!cop langue fr", bot)
         zone = daytime_zone()

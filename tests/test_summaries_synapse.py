@@ -14,11 +14,7 @@ async def test_coordinator_gets_the_summary_in_a_dm_and_a_member_is_refused(bot_
     fac, coord, bob = await members("fac", "coord", "bob")
     bot = bot_user.user_id
     async with RunningBot(bot_cfg()):
-        room = await fac.create_room("Circle", invite=[bot, coord.user_id, bob.user_id])
-        await fac.wait_for_member(room, bot)
-        for m in (coord, bob):
-            await m.sync()
-            await fac.wait_for_member(room, m.user_id)
+        room = await fac.room_with("Circle", bot, (coord, bob))
         await fac.ask(room, "!cop setup Circle", bot)
         await fac.ask(room, f"!cop role {coord.user_id} coordinator", bot)
 

@@ -25,11 +25,7 @@ def soon(minutes: int = 2) -> datetime:
 
 
 async def community(fac, others, bot_id, name="Circle") -> str:
-    room = await fac.create_room(name, invite=[bot_id, *[o.user_id for o in others]])
-    await fac.wait_for_member(room, bot_id)
-    for member in others:
-        await member.sync()
-        await fac.wait_for_member(room, member.user_id)
+    room = await fac.room_with(name, bot_id, tuple(others))
     await fac.ask(room, f"!cop setup {name}", bot_id)
     return room
 
