@@ -19,8 +19,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiohttp.client_exceptions import ClientError
-from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MatrixRoom, ReactionEvent,
-                 RedactionEvent, RoomCreateEvent, RoomMemberEvent, RoomMessageText, SyncError, SyncResponse,
+from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MatrixRoom, MegolmEvent,
+                 ReactionEvent, RedactionEvent, RoomCreateEvent, RoomMemberEvent, RoomMessageText, SyncError, SyncResponse,
                  WhoamiResponse)
 from sqlmodel import delete, select
 
@@ -43,6 +43,7 @@ from bot.scheduler import Scheduler
 from bot.sender import Sender
 from bot.services import Services
 from bot.prompts.posting import PROVIDER as PROMPT, PromptJobs, count_reply
+from bot.undecryptable import NoticeLedger
 from bot.workshops.jobs import WorkshopJobs
 from bot.workshops.reactions import on_reaction, on_redaction
 from bot.workshops.series import PROVIDER as WORKSHOP
@@ -63,7 +64,8 @@ SYNC_FILTER = {
 }
 FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 1}, "ephemeral": {"types": []}}}
 MAX_BACKOFF_S = 60.0
-ACTED_ON = (RoomMessageText, ReactionEvent, RedactionEvent)  # commands, and RSVPs by reaction
+# Commands, RSVPs by reaction, and messages the bot could not decrypt (their sender is told).
+ACTED_ON = (RoomMessageText, ReactionEvent, RedactionEvent, MegolmEvent)
 
 
 class FatalError(Exception):
@@ -130,6 +132,7 @@ class CopBot:
         self._last_prune: datetime | None = None
         self._posters: set[str] = set()
         self._creators: dict[str, frozenset[str]] = {}
+        self._undecryptable = NoticeLedger()
         self.client: AsyncClient | None = None
         self.scheduler: Scheduler | None = None
         self.consult_jobs: ConsultJobs | None = None
@@ -181,8 +184,13 @@ class CopBot:
             self._token = state.value if state else None
             rows = (await session.exec(select(JoinedRoom))).all()
             self._joined_at = {row.room_key: row.joined_at for row in rows}
+        olm = self.client.olm
+        # The device's public session key, for members who verify the bot's device by hand.
+        key = olm.account.identity_keys["ed25519"] if olm else None
         log.info("bot.started", **fields(version=__version__, resumed=self._token is not None,
-                                          encryption=self.client.olm is not None))
+                                          encryption=olm is not None, device=cfg.matrix.device_id,
+                                          session_key=" ".join(key[i:i + 4] for i in range(0, len(key), 4))
+                                          if key else None))
 
     async def _login(self) -> None:
         m = self.config.matrix
@@ -257,6 +265,8 @@ class CopBot:
             if outage_started is not None:
                 down = (self.clock.now() - outage_started).total_seconds()
                 log.info("homeserver.recovered", **fields(after_s=round(down, 1), attempts=failures))
+                if self.scheduler is not None:  # what failed during the outage goes out now, not after its backoff
+                    self.scheduler.retry_failed_now()
                 outage_started, failures = None, 0
             await self._housekeeping()
             await self._process(resp, first)
@@ -389,6 +399,9 @@ class CopBot:
                 room = self.client.rooms.get(room_id)
                 async with self.services.db() as session:
                     community = await communities.by_room(session, room_id)
+                if isinstance(event, MegolmEvent):
+                    await self._on_undecryptable(room_id, community, event)
+                    return
                 if not isinstance(event, RoomMessageText):
                     await self._handle_relation(community, event)
                     return
@@ -411,6 +424,22 @@ class CopBot:
                 await dispatch(self.services.registry, ctx, text)
             except Exception as exc:  # a failed answer must be visible in the log, never lost quietly
                 log.error("event.handling_failed", exc_info=exc, **fields(incident=incident_id()))
+
+    async def _on_undecryptable(self, room_id: str, community: Community | None, event: MegolmEvent) -> None:
+        """Ask the sender's devices for the key, and tell the sender once an hour."""
+        try:
+            await self.client.request_room_key(event)
+        except Exception as exc:  # already requested, or no olm machine: the notice still goes out
+            log.debug("e2ee.key_request_skipped", **fields(reason=type(exc).__name__))
+        notify = self._undecryptable.due(event.sender, self.clock.now())
+        log.info("e2ee.undecryptable", **fields(notice=notify))
+        if not notify:
+            return
+        lang = community.language if community else self.config.bot.language
+        await self.services.sender.send(
+            room_id, self.services.catalogue.render(lang, "e2ee.undecryptable"),
+            reply_to=event.event_id, thread_root=thread_root_of(event),
+            mentions={"user_ids": [event.sender]})
 
     async def _handle_relation(self, community: Community | None, event: Any) -> None:
         """Reactions to workshop posts are RSVPs; removing one withdraws it."""

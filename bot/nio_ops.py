@@ -75,13 +75,32 @@ class NioOps:
                 return room_id
         if user_id in self._created:
             return self._created[user_id]
+        # With encryption on, a DM the bot opens is encrypted from its first event.
+        encrypted = [{"type": "m.room.encryption", "state_key": "",
+                      "content": {"algorithm": "m.megolm.v1.aes-sha2"}}] if self.client.olm else []
         resp = await self.client.room_create(is_direct=True, invite=[user_id],
-                                             preset=RoomPreset.trusted_private_chat)
+                                             preset=RoomPreset.trusted_private_chat, initial_state=encrypted)
         if isinstance(resp, RoomCreateError):
             log.warning("matrix.dm_create_failed", **fields(status=resp.status_code))
             raise RuntimeError(f"cannot open a direct chat: {resp.status_code}")
         self._created[user_id] = resp.room_id
+        if encrypted:
+            await self._until_synced(resp.room_id, user_id)
         return resp.room_id
+
+    async def _until_synced(self, room_id: str, user_id: str, timeout: float = 10) -> None:
+        """Wait for the sync loop to show the invitation in the new room.
+
+        The room key of an encrypted message goes to the members the client knows of
+        when it sends; before this sync the member would get a message they cannot read.
+        """
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            room = self.client.rooms.get(room_id)
+            if room is not None and user_id in room.users:
+                return
+            await asyncio.sleep(0.05)
+        log.warning("matrix.dm_not_synced", **fields(wait_s=timeout))
 
     async def upload(self, room_id: str, data: bytes, filename: str, mimetype: str) -> dict:
         """Upload a file for `room_id`: encrypted when the room is; returns the `url` or `file` part."""

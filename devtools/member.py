@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import secrets
+import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any, Callable
 
@@ -13,8 +18,12 @@ from devtools.synapse import RegisteredUser
 
 class Member:
     def __init__(self, homeserver: str, user: RegisteredUser, store: Path | None = None,
-                 encryption: bool = False):
+                 encryption: bool = True):
+        # Like a real member's client, a scripted member can read encrypted rooms and the
+        # encrypted DMs the bot opens; its keys live in `store` (a temporary folder by default).
         config = AsyncClientConfig(encryption_enabled=encryption, store_sync_tokens=False)
+        if encryption and store is None:
+            store = Path(tempfile.mkdtemp(prefix="member-store-"))
         if store:
             store.mkdir(parents=True, exist_ok=True)
         self.client = AsyncClient(homeserver, user.user_id, device_id=user.device_id,
@@ -58,13 +67,15 @@ class Member:
         await self.sync()
         return resp.room_id
 
-    async def room_with(self, name: str, bot_id: str, others: tuple["Member", ...] = ()) -> str:
+    async def room_with(self, name: str, bot_id: str, others: tuple["Member", ...] = (),
+                        encrypted: bool = False) -> str:
         """A room this member creates with the bot and `others`, returned once all have joined."""
-        room = await self.create_room(name, invite=[bot_id, *[o.user_id for o in others]])
+        room = await self.create_room(name, invite=[bot_id, *[o.user_id for o in others]], encrypted=encrypted)
         await self.wait_for_member(room, bot_id)
         for other in others:
             await other.sync()  # accepts the invitation
             await self.wait_for_member(room, other.user_id)
+            await other.wait_for_member(room, other.user_id)  # their client knows the room (to encrypt for it)
         return room
 
     async def dm_with(self, bot_id: str, encrypted: bool = False) -> str:
@@ -83,6 +94,27 @@ class Member:
         if not getattr(resp, "event_id", None):
             raise RuntimeError(f"send failed: {resp}")
         return resp.event_id
+
+    async def send_undecryptable(self, room_id: str) -> str:
+        """A megolm event under a session never shared with anyone: what a client with a
+        key-sharing problem sends. Sent raw, since nio would encrypt it again."""
+        content = {
+            "algorithm": "m.megolm.v1.aes-sha2",
+            "ciphertext": "AwgAEnAC" + secrets.token_hex(48),
+            "device_id": self.client.device_id,
+            "sender_key": self.client.olm.account.identity_keys["curve25519"],
+            "session_id": secrets.token_hex(21)[:43],
+        }
+        url = (f"{self.client.homeserver}/_matrix/client/v3/rooms/{room_id}"
+               f"/send/m.room.encrypted/{secrets.token_hex(8)}")
+
+        def put() -> str:
+            req = urllib.request.Request(url, data=json.dumps(content).encode(), method="PUT", headers={
+                "Authorization": f"Bearer {self.client.access_token}", "Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return json.loads(resp.read())["event_id"]
+
+        return await asyncio.to_thread(put)
 
     async def wait_for(self, predicate: Callable[[str, dict], bool], timeout: float = 15,
                        since: int = 0) -> tuple[str, dict]:

@@ -1,0 +1,144 @@
+"""End-to-end encryption on the real Synapse, with e2e-enabled member clients.
+
+An encrypted community room (commands, a reminder, a prompt, a consultation
+post), encrypted DMs (consultation intake and a check-in in a DM the member
+opened; a summary in a DM the bot opened), and the notice a member gets when
+the bot cannot decrypt their message: once, then not again within the hour.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from devtools.botrun import RunningBot
+from devtools.member import Member, body_of
+from storage.models import Workshop
+from tests.test_workshops_synapse import TZ, soon
+
+pytestmark = pytest.mark.synapse
+
+NOTICE = "I could not read your last message"
+
+
+def encrypted_from_bot(member: Member, room: str, bot: str) -> list[dict]:
+    return [e for r, e in member.events if r == room and e.get("sender") == bot and e.get("decrypted")]
+
+
+async def reply_with(member: Member, room: str, text: str, needle: str) -> dict:
+    """Send `text` and wait for the bot's answer containing `needle` (other notices may come between)."""
+    mark = len(member.events)
+    await member.say(room, text)
+    try:
+        _, event = await member.wait_for(lambda r, e: r == room and needle in body_of(e), timeout=30, since=mark)
+    except TimeoutError:
+        print("the bot said instead:", [body_of(e)[:300] for r, e in member.events[mark:] if r == room])
+        raise
+    return event
+
+
+async def _held_workshop(running, room: str) -> None:
+    """A workshop held yesterday, so a check-in has a period to report on."""
+    from storage import communities
+
+    async with running.services.db() as session:
+        community = await communities.by_room(session, room)
+        now = datetime.now(timezone.utc)
+        session.add(Workshop(community_id=community.id, number=9, starts_at=now - timedelta(days=1),
+                             duration_min=120, stage="potential", state="planned", uid=str(uuid.uuid4()),
+                             created_at=now, updated_at=now))
+        await session.commit()
+
+
+async def test_encrypted_room_and_dms_work_end_to_end(bot_cfg, bot_user, members):
+    fac, bob = await members("efac", "ebob")
+    bot = bot_user.user_id
+    cfg = bot_cfg(workshops={"allow_seconds_offsets": True},
+                  consultations={"posting_delay_seconds": [0, 0]})
+    async with RunningBot(cfg) as running:
+        room = await fac.room_with("Sealed circle", bot, (bob,), encrypted=True)
+        assert fac.client.rooms[room].encrypted
+        setup = await fac.ask(room, "!cop setup Sealed circle", bot, timeout=30)
+        assert setup.get("decrypted") and setup["content"]["msgtype"] == "m.notice"
+        assert "Sealed circle" in body_of(await bob.ask(room, "!cop status", bot, timeout=30))
+
+        # A reminder falls due a few seconds from now, and arrives encrypted.
+        start = soon()
+        lead = int((start - datetime.now(TZ)).total_seconds())
+        await fac.ask(room, f"!cop reminders {lead - 6}s", bot, timeout=30)
+        planned = await fac.ask(room, f"!cop workshops plan {start:%Y-%m-%d %H:%M} every 1 weeks count 1", bot)
+        assert "1 workshops planned" in body_of(planned)
+        _, reminder = await bob.wait_for(
+            lambda r, e: r == room and body_of(e).startswith("Reminder: workshop 1"), timeout=45)
+        assert reminder.get("decrypted")
+
+        prompt = await fac.ask(room, "!cop prompt", bot, timeout=30)
+        assert body_of(prompt).startswith("Reflective prompt") and prompt.get("decrypted")
+
+        # Consultation intake in an encrypted DM the member opened; the post lands in the room.
+        dm = await bob.dm_with(bot, encrypted=True)
+        preview = await bob.ask(dm, "consult My client's ex keeps turning up at the school gate. "
+                                    "How do others plan pickups? #IPV", bot, timeout=30)
+        assert preview.get("decrypted")
+        ack = await bob.ask(dm, "send", bot, timeout=30)
+        assert ack.get("decrypted") and "only this once" in body_of(ack)
+        _, post = await fac.wait_for(
+            lambda r, e: r == room and e.get("sender") == bot and "school gate" in body_of(e), timeout=30)
+        assert post.get("decrypted")
+
+        # A check-in in the same encrypted DM.
+        await _held_workshop(running, room)
+        intro = await reply_with(bob, dm, "checkin", "Check-in since workshop")
+        answer = await reply_with(bob, dm, "4 3 3 1 n", "What did you do differently")
+        assert intro.get("decrypted") and answer.get("decrypted")
+
+        # The bot opens an encrypted DM itself for the summary.
+        await fac.ask(room, "!cop summary", bot, timeout=30)
+        fac_dm, summary = await fac.wait_for(
+            lambda r, e: r != room and e.get("sender") == bot and "summary" in body_of(e).lower(), timeout=45)
+        assert fac.client.rooms[fac_dm].encrypted and summary.get("decrypted")
+
+    # Nothing the bot sent to these rooms went out in clear text.
+    for member, rooms in ((fac, (room, fac_dm)), (bob, (room, dm))):
+        for r, event in member.events:
+            if r in rooms and event.get("sender") == bot and event.get("type") == "m.room.message":
+                assert event.get("decrypted"), body_of(event)[:60]
+
+
+async def test_an_undecryptable_message_gets_one_notice_per_sender_per_hour(bot_cfg, bot_user, members):
+    fac, bob, cara = await members("ufac", "ubob", "ucara")
+    bot = bot_user.user_id
+    async with RunningBot(bot_cfg()):
+        room = await fac.room_with("Keyless circle", bot, (bob,), encrypted=True)
+        await fac.ask(room, "!cop setup Keyless circle", bot, timeout=30)
+
+        first = await bob.send_undecryptable(room)
+        _, notice = await bob.wait_for(lambda r, e: r == room and NOTICE in body_of(e), timeout=30)
+        content = notice["content"]
+        assert content["msgtype"] == "m.notice" and notice.get("decrypted")
+        assert content["m.relates_to"]["m.in_reply_to"]["event_id"] == first
+        assert content["m.mentions"] == {"user_ids": [bob.user_id]}
+
+        # A second unreadable message from Bob within the hour: no second notice.
+        await bob.send_undecryptable(room)
+        # ...while another sender gets their own notice.
+        await fac.send_undecryptable(room)
+        _, other = await fac.wait_for(
+            lambda r, e: r == room and NOTICE in body_of(e)
+            and e["content"]["m.mentions"] == {"user_ids": [fac.user_id]}, timeout=30)
+        # Bob's readable command is answered as usual, after both unreadable messages.
+        assert "Keyless circle" in body_of(await bob.ask(room, "!cop status", bot, timeout=30))
+        notices = [e for r, e in bob.events if r == room and NOTICE in body_of(e)]
+        assert len(notices) == 2  # one for Bob, one for the facilitator
+
+        # In an encrypted DM: Cara gets her notice there; Bob, already told, does not.
+        cara_dm = await cara.dm_with(bot, encrypted=True)
+        await cara.send_undecryptable(cara_dm)
+        _, in_dm = await cara.wait_for(lambda r, e: r == cara_dm and NOTICE in body_of(e), timeout=30)
+        assert in_dm.get("decrypted")
+        bob_dm = await bob.dm_with(bot, encrypted=True)
+        await bob.send_undecryptable(bob_dm)
+        await bob.ask(bob_dm, "help", bot, timeout=30)
+        assert not any(NOTICE in body_of(e) for r, e in bob.events if r == bob_dm)
