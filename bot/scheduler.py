@@ -77,6 +77,14 @@ class Scheduler:
         if job is not None:
             job.remove()
 
+    def retry_failed_now(self) -> int:
+        """Bring every action waiting out a retry back to now (the homeserver is back)."""
+        for job_id in list(self._failures):
+            provider, key = job_id.split(":", 1)
+            if self._aps.get_job(job_id) is not None:
+                self.at(provider, key, self.clock.now())
+        return len(self._failures)
+
     def shutdown(self) -> None:
         if self._aps.running:
             self._aps.shutdown(wait=False)

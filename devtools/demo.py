@@ -28,7 +28,7 @@ def show(who: str, text: str) -> None:
 async def exchange(member: Member, name: str, room: str, text: str, bot_id: str) -> dict:
     show(name, text)
     answer = await member.ask(room, text, bot_id, timeout=30)
-    show("copbot", body_of(answer))
+    show("copbot 🔒" if answer.get("decrypted") else "copbot", body_of(answer))
     return answer
 
 
@@ -49,10 +49,10 @@ async def scene(hs: Synapse, folder: Path) -> None:
         await member.sync()
         await colleague.sync()
         async with RunningBot(config):
-            print(f"\n== A facilitator creates a room and invites the bot ({bot_user.user_id})")
+            print(f"\n== A facilitator creates an end-to-end encrypted room and invites the bot ({bot_user.user_id})")
             room = await facilitator.room_with("Family violence practice circle", bot_user.user_id,
-                                               (member, colleague))
-            print("   the bot joined on invite")
+                                               (member, colleague), encrypted=True)
+            print("   the bot joined on invite; every message below travels encrypted (🔒 = the member's client decrypted it)")
 
             print("\n== Checking the bot")
             await exchange(facilitator, "facilitator", room, "!cop ping", bot_user.user_id)
@@ -70,8 +70,14 @@ async def scene(hs: Synapse, folder: Path) -> None:
             await prompts(room, facilitator, member, bot_user.user_id)
 
             print("\n== A private message to the bot (no prefix needed)")
-            dm = await member.dm_with(bot_user.user_id)
+            dm = await member.dm_with(bot_user.user_id, encrypted=True)
             await exchange(member, "member (DM)", dm, "ping", bot_user.user_id)
+
+            print("\n== A message the bot cannot decrypt (the member's client never shared its key)")
+            await member.send_undecryptable(dm)
+            _, notice = await member.wait_for(lambda r, e: r == dm and "could not read" in body_of(e), timeout=30)
+            show("copbot 🔒", body_of(notice))
+            print("   (once an hour per sender at most; the bot also asked the member's devices for the key)")
 
             await consultation(dm, room, member, colleague, bot_user.user_id)
             await checkin(dm, member, bot_user.user_id)
