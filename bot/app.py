@@ -63,7 +63,7 @@ SYNC_FILTER = {
     "room": {"timeline": {"limit": 50}, "ephemeral": {"types": []}},
 }
 FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 1}, "ephemeral": {"types": []}}}
-MAX_BACKOFF_S = 60.0
+MAX_BACKOFF_S = 30.0  # an outage ends at most about 30 s before the bot notices
 # Commands, RSVPs by reaction, and messages the bot could not decrypt (their sender is told).
 ACTED_ON = (RoomMessageText, ReactionEvent, RedactionEvent, MegolmEvent)
 
