@@ -20,8 +20,7 @@ from typing import Any
 
 from aiohttp.client_exceptions import ClientError
 from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MatrixRoom, ReactionEvent,
-                 RedactionEvent, RoomCreateEvent, RoomMemberEvent, RoomMessageText, SyncError, SyncResponse,
-                 WhoamiResponse)
+                 RedactionEvent, RoomCreateEvent, RoomMemberEvent, RoomMessageText, SyncError, SyncResponse)
 from sqlmodel import delete, select
 
 from bot import __version__
@@ -42,6 +41,7 @@ from bot.rooms import NioRoomView
 from bot.scheduler import Scheduler
 from bot.sender import Sender
 from bot.services import Services
+from bot.startup import FatalError, preflight
 from bot.prompts.posting import PROVIDER as PROMPT, PromptJobs, count_reply
 from bot.workshops.jobs import WorkshopJobs
 from bot.workshops.reactions import on_reaction, on_redaction
@@ -64,10 +64,6 @@ SYNC_FILTER = {
 FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 1}, "ephemeral": {"types": []}}}
 MAX_BACKOFF_S = 60.0
 ACTED_ON = (RoomMessageText, ReactionEvent, RedactionEvent)  # commands, and RSVPs by reaction
-
-
-class FatalError(Exception):
-    """The bot cannot go on (bad credentials, for instance)."""
 
 
 def strip_reply_fallback(body: str) -> str:
@@ -142,6 +138,8 @@ class CopBot:
     # ----- start and stop -------------------------------------------------
 
     async def start(self) -> None:
+        # file permissions, the secret, then the credentials: a bad setup stops here, clearly
+        self.config = await preflight(self.config, stopping=self._stopping)
         cfg = self.config
         try:  # a broken prompt library stops the bot, naming the file and entry
             library = load_library()
@@ -475,26 +473,3 @@ class CopBot:
 
 def _ts(event: Any) -> datetime:
     return datetime.fromtimestamp(event.server_timestamp / 1000, timezone.utc)
-
-
-async def check_login(config: Config) -> str:
-    """Log in (or check the token) and return the user id the homeserver sees."""
-    client = new_client(config)
-    try:
-        m = config.matrix
-        if m.access_token:
-            client.restore_login(m.user_id, m.device_id, m.access_token)
-        else:
-            resp = await client.login(m.password, device_name="copbot")
-            if not getattr(resp, "access_token", None):
-                raise FatalError(f"login failed: {getattr(resp, 'message', resp)}")
-        who = await client.whoami()
-        if not isinstance(who, WhoamiResponse):
-            raise FatalError(f"the homeserver refused the credentials: {getattr(who, 'message', who)}")
-        if who.user_id != m.user_id:
-            raise FatalError(f"the token belongs to {who.user_id}, not [matrix].user_id {m.user_id}")
-        return who.user_id
-    except (ClientError, asyncio.TimeoutError, OSError) as exc:
-        raise FatalError(f"cannot reach the homeserver at {config.matrix.homeserver}: {type(exc).__name__}") from None
-    finally:
-        await client.close()

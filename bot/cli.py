@@ -17,10 +17,14 @@ from domain.redact.cli import add_arguments as redact_arguments
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.app import CopBot, FatalError
+    from bot.app import CopBot
+    from bot.framework import incident_id
+    from bot.startup import FatalError, Stopped
 
     config = load(args.config)
-    logs.setup(config.logging.level, config.logging.format)
+    logs.setup(config.logging.level, config.logging.format,
+               secrets=(config.matrix.access_token, config.matrix.password))
+    log = logging.getLogger("copbot")
 
     async def main() -> None:
         bot = CopBot(config)
@@ -31,14 +35,23 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(main())
+    except Stopped:  # asked to stop while still starting
+        return 0
     except FatalError as exc:
-        logging.getLogger("copbot").error("bot.fatal", **logs.fields(reason=str(exc)))
+        log.error("bot.fatal", **logs.fields(reason=str(exc)))
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: its traceback goes to the log without messages (they may quote input)
+        incident = incident_id()
+        log.error("bot.crashed", exc_info=exc, **logs.fields(incident=incident))
+        print(f"error: the bot stopped on an unexpected {type(exc).__name__} (incident {incident}); "
+              f"the log above has its traceback.", file=sys.stderr)
         return 1
     return 0
 
 
 def _check_config(args: argparse.Namespace) -> int:
-    from bot.app import FatalError, check_login
+    from bot.startup import FatalError, check_login
 
     config = load(args.config)
     print(f"{args.config}: the configuration is valid.")
