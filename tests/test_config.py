@@ -66,3 +66,25 @@ def test_check_config_cli_exits_non_zero_naming_the_key(tmp_path):
                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode != 0
     assert "[matrix].user_id" in result.stderr
+
+
+@pytest.mark.parametrize("value,expect", [
+    (-1, "[matrix].startup_timeout_seconds: must not be negative"),
+    ("30s", "[matrix].startup_timeout_seconds: must be a int, got str"),
+])
+def test_startup_timeout_is_checked(value, expect):
+    raw = {s: dict(v) for s, v in MINIMAL.items()}
+    raw["matrix"]["startup_timeout_seconds"] = value
+    with pytest.raises(ConfigError) as err:
+        parse(raw, Path("/tmp"), env={})
+    assert expect in str(err.value)
+    assert parse(MINIMAL, Path("/tmp"), env={}).matrix.startup_timeout_seconds == 30
+
+
+def test_a_config_path_that_cannot_be_read_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="cannot be read: Is a directory"):
+        load(tmp_path)
+    binary = tmp_path / "bin.toml"
+    binary.write_bytes(b"\xff\xfe[matrix]")
+    with pytest.raises(ConfigError, match="not a text file in UTF-8"):
+        load(binary)
