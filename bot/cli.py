@@ -69,6 +69,8 @@ def _check_config(args: argparse.Namespace) -> int:
 def _login(args: argparse.Namespace) -> int:
     from nio import AsyncClient, LoginResponse
 
+    from bot.keys import create_private_file
+
     password = os.environ.get("COPBOT_PASSWORD") or getpass.getpass(f"Password for {args.user}: ")
 
     async def login() -> LoginResponse | object:
@@ -87,21 +89,18 @@ def _login(args: argparse.Namespace) -> int:
         print(f"error: login refused: {getattr(resp, 'message', resp)}", file=sys.stderr)
         return 1
     out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists():
         out.unlink()
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # owner-only from the start
-    with os.fdopen(fd, "w") as fh:
-        fh.write(
-            "# Written by `copbot login`. Keep this file private (mode 0600).\n"
-            "# Copy these keys into the [matrix] table of your config, or point\n"
-            "# COPBOT_ACCESS_TOKEN at the token.\n"
-            "[matrix]\n"
-            f'homeserver = "{args.homeserver.rstrip("/")}"\n'
-            f'user_id = "{resp.user_id}"\n'
-            f'access_token = "{resp.access_token}"\n'
-            f'device_id = "{resp.device_id}"\n'
-        )
+    create_private_file(out, (  # owner-only from the start (0600, a new folder 0700), whatever the umask
+        "# Written by `copbot login`. Keep this file private (mode 0600).\n"
+        "# Copy these keys into the [matrix] table of your config, or point\n"
+        "# COPBOT_ACCESS_TOKEN at the token.\n"
+        "[matrix]\n"
+        f'homeserver = "{args.homeserver.rstrip("/")}"\n'
+        f'user_id = "{resp.user_id}"\n'
+        f'access_token = "{resp.access_token}"\n'
+        f'device_id = "{resp.device_id}"\n'
+    ))
     print(f"Logged in as {resp.user_id} (device {resp.device_id}); credentials written to {out} (mode 0600).")
     return 0
 

@@ -99,8 +99,9 @@ def readable_files(config: Config) -> list[tuple[Path, int, str]]:
     for folder in folders:
         check(folder / "credentials.toml")  # what `copbot login` writes
     store = config.matrix.store_path
+    before = len(found)
     check(store, directory=True)
-    if store.is_dir():
+    if len(found) > before:  # an open store: its files too (in a 0700 folder, nio's 0644 files are safe)
         for item in sorted(store.iterdir()):
             check(item)
     db = sqlite_path(config.database.url)

@@ -69,14 +69,16 @@ async def test_copbot_run_joins_and_answers_ping_and_logs_no_text(synapse, bot_u
 
 async def test_copbot_login_writes_an_owner_only_file(synapse, register, tmp_path):
     user = await register("operator")
-    out = tmp_path / "creds.toml"
+    out = tmp_path / "new" / "creds.toml"
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "login", "--homeserver", synapse.url, "--user", user.user_id,
-        "--output", str(out), env={**os.environ, "COPBOT_PASSWORD": user.password},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        "--output", str(out), env={**os.environ, "COPBOT_PASSWORD": user.password, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        preexec_fn=lambda: os.umask(0))  # a careless umask: the file must still be owner-only
     printed, _ = await proc.communicate()
     assert proc.returncode == 0, printed.decode()
     assert oct(out.stat().st_mode & 0o777) == "0o600"
+    assert oct(out.parent.stat().st_mode & 0o777) == "0o700"
     text = out.read_text()
     assert 'access_token = "' in text and f'user_id = "{user.user_id}"' in text
     token = text.split('access_token = "')[1].split('"')[0]

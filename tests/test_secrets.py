@@ -224,6 +224,8 @@ def test_files_with_secrets_readable_by_others_are_named_with_their_mode_and_the
 def test_owner_only_files_and_a_config_without_secrets_get_no_warning(tmp_path):
     config, _ = _setup(tmp_path, token_in_file=True, mode=0o600)
     assert readable_files(config) == []
+    os.chmod(tmp_path / "data/store/copbot_DEV.db", 0o644)  # as nio makes it, but in a 0700 folder
+    assert readable_files(config) == []
     other = tmp_path / "other"
     other.mkdir()
     config, files = _setup(other, token_in_file=False, mode=0o600)
