@@ -176,7 +176,10 @@ def test_the_secret_can_come_from_the_environment_and_is_checked_there_too(tmp_p
 
 def test_the_derived_secrets_the_log_masks_are_the_ones_in_use():
     assert secret_forms(SECRET) == [SECRET_HEX, PEPPER_HEX]
-    assert "case-code" in DERIVED_PURPOSES
+    root = Path(__file__).resolve().parents[1]
+    used = {m for folder in ("bot", "domain", "storage") for path in (root / folder).rglob("*.py")
+            for m in re.findall(r"\.derive\(\s*[\"']([^\"']+)[\"']", path.read_text())}
+    assert used and used <= set(DERIVED_PURPOSES), used - set(DERIVED_PURPOSES)
 
 
 # ----- warnings about files others can read ---------------------------------------
