@@ -297,7 +297,8 @@ def parse(raw: dict[str, Any], base: Path, env: dict[str, str] | None = None) ->
                 problems.append(f"{name}: required")
                 continue
             if not _typed(expected, value):
-                problems.append(f"{name}: must be a {expected.__name__}, got {type(value).__name__}")
+                article = "an" if expected.__name__[0] in "aeiou" else "a"
+                problems.append(f"{name}: must be {article} {expected.__name__}, got {type(value).__name__}")
                 continue
             problem = check(value) if check else None
             if problem:

@@ -122,7 +122,7 @@ def _minimal(tmp_path: Path, extra: str = "", homeserver: str = "http://127.0.0.
 
 @pytest.mark.parametrize("content,expected", [
     ('[bot]\nprefx = "!x"\n', ["error: the configuration is not valid:", "[bot].prefx: unknown key (known: command_prefix"]),
-    ('[bot]\ncatch_up_seconds = "ten"\n', ["[bot].catch_up_seconds: must be a int, got str"]),
+    ('[bot]\ncatch_up_seconds = "ten"\n', ["[bot].catch_up_seconds: must be an int, got str"]),
     ('[bot\ncommand_prefix = "!x"\n', ["my.toml: not valid TOML", "line 5"]),
     ('[matrix]\nstore_path = "x"\n', ["my.toml: not valid TOML"]),  # the table twice
     (None, ["my.toml: file not found (start from config.example.toml)"]),

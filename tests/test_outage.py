@@ -42,7 +42,8 @@ async def test_unreachable_homeserver_at_start_is_retried_then_a_fatal_error(tmp
     events = [r.getMessage() for r in caplog.records]
     assert events.count("startup.homeserver_unreachable") == 1  # logged once, not per retry
     waits = [r.fields["wait_s"] for r in caplog.records if r.getMessage() == "startup.retry"]
-    assert 2 <= len(waits) <= 6 and waits == sorted(waits)  # backoff, not a busy loop
+    assert 2 <= len(waits) <= 6 and waits[:-1] == sorted(waits[:-1])  # backoff (the last wait is
+    # cut to the time left), not a busy loop
     assert not bot.ready.is_set()
     assert not (tmp_path / "db.sqlite").stat().st_size  # nothing was migrated: it stopped first
 
