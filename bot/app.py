@@ -20,8 +20,8 @@ from typing import Any
 
 from aiohttp.client_exceptions import ClientError
 from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MatrixRoom, MegolmEvent,
-                 ReactionEvent, RedactionEvent, RoomCreateEvent, RoomMemberEvent, RoomMessageText, SyncError, SyncResponse,
-                 WhoamiResponse)
+                 ReactionEvent, RedactionEvent, RoomCreateEvent, RoomMemberEvent, RoomMessageText, SyncError,
+                 SyncResponse)
 from sqlmodel import delete, select
 
 from bot import __version__
@@ -42,6 +42,7 @@ from bot.rooms import NioRoomView
 from bot.scheduler import Scheduler
 from bot.sender import Sender
 from bot.services import Services
+from bot.startup import FatalError, preflight
 from bot.prompts.posting import PROVIDER as PROMPT, PromptJobs, count_reply
 from bot.undecryptable import NoticeLedger
 from bot.workshops.jobs import WorkshopJobs
@@ -66,10 +67,6 @@ FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 1}, "ephemera
 MAX_BACKOFF_S = 30.0  # an outage ends at most about 30 s before the bot notices
 # Commands, RSVPs by reaction, and messages the bot could not decrypt (their sender is told).
 ACTED_ON = (RoomMessageText, ReactionEvent, RedactionEvent, MegolmEvent)
-
-
-class FatalError(Exception):
-    """The bot cannot go on (bad credentials, for instance)."""
 
 
 def strip_reply_fallback(body: str) -> str:
@@ -145,6 +142,8 @@ class CopBot:
     # ----- start and stop -------------------------------------------------
 
     async def start(self) -> None:
+        # file permissions, the secret, then the credentials: a bad setup stops here, clearly
+        self.config = await preflight(self.config, stopping=self._stopping)
         cfg = self.config
         try:  # a broken prompt library stops the bot, naming the file and entry
             library = load_library()
@@ -504,26 +503,3 @@ class CopBot:
 
 def _ts(event: Any) -> datetime:
     return datetime.fromtimestamp(event.server_timestamp / 1000, timezone.utc)
-
-
-async def check_login(config: Config) -> str:
-    """Log in (or check the token) and return the user id the homeserver sees."""
-    client = new_client(config)
-    try:
-        m = config.matrix
-        if m.access_token:
-            client.restore_login(m.user_id, m.device_id, m.access_token)
-        else:
-            resp = await client.login(m.password, device_name="copbot")
-            if not getattr(resp, "access_token", None):
-                raise FatalError(f"login failed: {getattr(resp, 'message', resp)}")
-        who = await client.whoami()
-        if not isinstance(who, WhoamiResponse):
-            raise FatalError(f"the homeserver refused the credentials: {getattr(who, 'message', who)}")
-        if who.user_id != m.user_id:
-            raise FatalError(f"the token belongs to {who.user_id}, not [matrix].user_id {m.user_id}")
-        return who.user_id
-    except (ClientError, asyncio.TimeoutError, OSError) as exc:
-        raise FatalError(f"cannot reach the homeserver at {config.matrix.homeserver}: {type(exc).__name__}") from None
-    finally:
-        await client.close()

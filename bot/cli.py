@@ -17,10 +17,14 @@ from domain.redact.cli import add_arguments as redact_arguments
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.app import CopBot, FatalError
+    from bot.app import CopBot
+    from bot.framework import incident_id
+    from bot.startup import FatalError, Stopped
 
     config = load(args.config)
-    logs.setup(config.logging.level, config.logging.format)
+    logs.setup(config.logging.level, config.logging.format,
+               secrets=(config.matrix.access_token, config.matrix.password))
+    log = logging.getLogger("copbot")
 
     async def main() -> None:
         bot = CopBot(config)
@@ -31,14 +35,23 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(main())
+    except Stopped:  # asked to stop while still starting
+        return 0
     except FatalError as exc:
-        logging.getLogger("copbot").error("bot.fatal", **logs.fields(reason=str(exc)))
+        log.error("bot.fatal", **logs.fields(reason=str(exc)))
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: its traceback goes to the log without messages (they may quote input)
+        incident = incident_id()
+        log.error("bot.crashed", exc_info=exc, **logs.fields(incident=incident))
+        print(f"error: the bot stopped on an unexpected {type(exc).__name__} (incident {incident}); "
+              f"the log above has its traceback.", file=sys.stderr)
         return 1
     return 0
 
 
 def _check_config(args: argparse.Namespace) -> int:
-    from bot.app import FatalError, check_login
+    from bot.startup import FatalError, check_login
 
     config = load(args.config)
     print(f"{args.config}: the configuration is valid.")
@@ -55,6 +68,8 @@ def _check_config(args: argparse.Namespace) -> int:
 
 def _login(args: argparse.Namespace) -> int:
     from nio import AsyncClient, LoginResponse
+
+    from bot.keys import create_private_file
 
     password = os.environ.get("COPBOT_PASSWORD") or getpass.getpass(f"Password for {args.user}: ")
 
@@ -74,21 +89,18 @@ def _login(args: argparse.Namespace) -> int:
         print(f"error: login refused: {getattr(resp, 'message', resp)}", file=sys.stderr)
         return 1
     out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists():
         out.unlink()
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # owner-only from the start
-    with os.fdopen(fd, "w") as fh:
-        fh.write(
-            "# Written by `copbot login`. Keep this file private (mode 0600).\n"
-            "# Copy these keys into the [matrix] table of your config, or point\n"
-            "# COPBOT_ACCESS_TOKEN at the token.\n"
-            "[matrix]\n"
-            f'homeserver = "{args.homeserver.rstrip("/")}"\n'
-            f'user_id = "{resp.user_id}"\n'
-            f'access_token = "{resp.access_token}"\n'
-            f'device_id = "{resp.device_id}"\n'
-        )
+    create_private_file(out, (  # owner-only from the start (0600, a new folder 0700), whatever the umask
+        "# Written by `copbot login`. Keep this file private (mode 0600).\n"
+        "# Copy these keys into the [matrix] table of your config, or point\n"
+        "# COPBOT_ACCESS_TOKEN at the token.\n"
+        "[matrix]\n"
+        f'homeserver = "{args.homeserver.rstrip("/")}"\n'
+        f'user_id = "{resp.user_id}"\n'
+        f'access_token = "{resp.access_token}"\n'
+        f'device_id = "{resp.device_id}"\n'
+    ))
     print(f"Logged in as {resp.user_id} (device {resp.device_id}); credentials written to {out} (mode 0600).")
     return 0
 

@@ -127,6 +127,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any, Check | None]]] = {
         "encryption": (bool, True, None),
         "allowed_inviters": (list, [], _inviters),
         "ignored_users": (list, [], _inviters),
+        "startup_timeout_seconds": (int, 30, _non_negative),
     },
     "bot": {
         "command_prefix": (str, "!cop", _prefix),
@@ -181,6 +182,7 @@ class MatrixConfig:
     encryption: bool
     allowed_inviters: tuple[str, ...]
     ignored_users: tuple[str, ...]
+    startup_timeout_seconds: int = 30
 
 
 @dataclass(frozen=True)
@@ -295,7 +297,8 @@ def parse(raw: dict[str, Any], base: Path, env: dict[str, str] | None = None) ->
                 problems.append(f"{name}: required")
                 continue
             if not _typed(expected, value):
-                problems.append(f"{name}: must be a {expected.__name__}, got {type(value).__name__}")
+                article = "an" if expected.__name__[0] in "aeiou" else "a"
+                problems.append(f"{name}: must be {article} {expected.__name__}, got {type(value).__name__}")
                 continue
             problem = check(value) if check else None
             if problem:
@@ -321,6 +324,7 @@ def parse(raw: dict[str, Any], base: Path, env: dict[str, str] | None = None) ->
             encryption=m["encryption"],
             allowed_inviters=tuple(m["allowed_inviters"]),
             ignored_users=tuple(m["ignored_users"]),
+            startup_timeout_seconds=m["startup_timeout_seconds"],
         ),
         bot=BotConfig(
             command_prefix=b["command_prefix"],
@@ -350,7 +354,11 @@ def load(path: str | Path, env: dict[str, str] | None = None) -> Config:
             raw = tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError([f"{path}: file not found (start from config.example.toml)"]) from None
-    except tomllib.TOMLDecodeError as exc:
+    except tomllib.TOMLDecodeError as exc:  # the message names a line and column, never a value
         raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}: not a text file in UTF-8"]) from None
+    except OSError as exc:  # a folder, no permission, ...
+        raise ConfigError([f"{path}: cannot be read: {exc.strerror or type(exc).__name__}"]) from None
     config = parse(raw, path.resolve().parent, env)
     return replace(config, source=path)

@@ -38,7 +38,7 @@ def test_example_config_is_valid_and_documents_every_key(tmp_path):
     ("matrix", "user_id", "copbot", "[matrix].user_id: must be a full Matrix user id"),
     ("bot", "timezone", "Mars/Olympus", "[bot].timezone: is not an IANA timezone"),
     ("bot", "language", "de", '[bot].language: must be "en" or "fr"'),
-    ("bot", "catch_up_seconds", "ten", "[bot].catch_up_seconds: must be a int"),
+    ("bot", "catch_up_seconds", "ten", "[bot].catch_up_seconds: must be an int"),
     ("bot", "prefx", "!x", "[bot].prefx: unknown key"),
     ("database", "url", "mysql://x", "[database].url: must start with sqlite+aiosqlite://"),
     ("logging", "level", "LOUD", "[logging].level: must be one of"),
@@ -66,3 +66,25 @@ def test_check_config_cli_exits_non_zero_naming_the_key(tmp_path):
                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode != 0
     assert "[matrix].user_id" in result.stderr
+
+
+@pytest.mark.parametrize("value,expect", [
+    (-1, "[matrix].startup_timeout_seconds: must not be negative"),
+    ("30s", "[matrix].startup_timeout_seconds: must be an int, got str"),
+])
+def test_startup_timeout_is_checked(value, expect):
+    raw = {s: dict(v) for s, v in MINIMAL.items()}
+    raw["matrix"]["startup_timeout_seconds"] = value
+    with pytest.raises(ConfigError) as err:
+        parse(raw, Path("/tmp"), env={})
+    assert expect in str(err.value)
+    assert parse(MINIMAL, Path("/tmp"), env={}).matrix.startup_timeout_seconds == 30
+
+
+def test_a_config_path_that_cannot_be_read_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="cannot be read: Is a directory"):
+        load(tmp_path)
+    binary = tmp_path / "bin.toml"
+    binary.write_bytes(b"\xff\xfe[matrix]")
+    with pytest.raises(ConfigError, match="not a text file in UTF-8"):
+        load(binary)
