@@ -1,0 +1,350 @@
+"""The authorization matrix (issue 9, item 5): every privileged command, sent by someone without
+the role it needs, is refused with the catalogue's refusal in the caller's language, gets no
+incident apology, sends nothing else, and leaves every table, the scheduler and the homeserver
+untouched.
+
+The privileged commands come from the registry: every command whose declared role check leaves
+out plain members, plus the commands that check a role inside (a workshop edit, reminder offsets,
+setup, summary), found by the role helpers their code calls. `ROWS` holds one valid invocation for
+each; a new privileged command without a row fails `test_the_table_covers_every_privileged_command`,
+and `test_the_right_role_gets_it_done` shows that each row does change something (or answers with
+something) when the right person sends it, so a refusal cannot pass for a broken invocation.
+
+Two communities: A (room !a:test), where everything is tried, and B (room !b:test). The callers:
+a plain member of A (in English and in French), the facilitator and the coordinator of B sending
+in A's room (both are plain members there) and, for commands that run in a DM, naming A from a
+DM, and A's own coordinator where a facilitator is needed.
+"""
+
+from __future__ import annotations
+
+import inspect
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.checks import room_only
+from bot.commands import workshops as workshop_commands
+from bot.framework import Registry
+from bot.roles import MEMBER
+from storage import communities
+from storage.models import Consultation
+from tests.fakes import FakeRoom, Harness
+
+ROOM_A, ROOM_B, ROOM_NEW, SIDE = "!a:test", "!b:test", "!new:test", "!side:test"
+FAC_A, COORD_A, MEM = "@fac-a:test", "@coord-a:test", "@mem:test"
+FAC_B, COORD_B = "@fac-b:test", "@coord-b:test"
+LABEL = "amber-heron"
+QUEUED_TEXT = "A request waiting for review about [name] and her son."
+TZ = ZoneInfo("America/Toronto")
+DURING_W1 = datetime(2027, 1, 19, 10, 5, tzinfo=TZ)  # workshop 1 (10:00) has just begun
+
+
+def dm_of(user: str) -> str:
+    return f"!dm-{user}"  # what FakeOps.dm_room answers
+
+
+# --- the table -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    command: str  # the registry's name
+    text: str  # {a}: community A's slug; {other_lang}: the language A is not in
+    room: str = ROOM_A
+    verb: str | None = None  # for `workshop <n> <verb>`
+    reads: tuple[str, str] | None = None  # a command that only reads: (room, what the right caller sees)
+    right: str = FAC_A
+
+
+ROWS = [
+    Row("setup", "setup", "setup Child circle --from {a}", room=ROOM_NEW),
+    Row("role", "role", "role @newcomer:test coordinator"),
+    Row("roles", "roles", "roles", reads=(ROOM_A, COORD_A)),
+    Row("settings", "settings", "settings", reads=(ROOM_A, "America/Toronto")),
+    Row("timezone", "timezone", "timezone Europe/Paris"),
+    Row("language", "language", "language {other_lang}"),
+    Row("close", "close", "close the series is over"),
+    Row("stage-next", "stage next", "stage next"),
+    Row("stage-set", "stage set", "stage set maturing we are ready"),
+    Row("consultations", "consultations", "consultations", reads=(ROOM_A, "45")),
+    Row("consultations-room", "consultations room", f"consultations room {SIDE}"),
+    Row("consultations-delay", "consultations delay", "consultations delay 1-2 minutes"),
+    Row("consultations-review", "consultations review", "consultations review on"),
+    Row("consultations-retention", "consultations retention", "consultations retention 30"),
+    Row("consultations-redact", "consultations redact", "consultations redact on"),
+    Row("queue", "queue", "queue", reads=(dm_of(FAC_A), QUEUED_TEXT)),
+    Row("approve", "approve", f"approve {LABEL}"),
+    Row("reject", "reject", f"reject {LABEL} not for this group"),
+    Row("workshops-plan", "workshops plan", "workshops plan 2027-03-02 10:00 every 2 weeks count 2 confirm"),
+    Row("workshop-add", "workshop add", "workshop add 2027-06-01 10:00"),
+    Row("workshop-move", "workshop", "workshop 2 move 2027-02-09 11:00", verb="move"),
+    Row("workshop-cancel", "workshop", "workshop 3 cancel snow storm", verb="cancel"),
+    Row("workshop-topic", "workshop", "workshop 2 topic Safety plans across sectors", verb="topic"),
+    Row("workshop-link", "workshop", "workshop 2 link https://meet.example.org/cop", verb="link"),
+    Row("workshop-stage", "workshop", "workshop 2 stage maturing", verb="stage"),
+    Row("reminders-set", "reminders", "reminders 2d 3h"),
+    Row("reminders-mention", "reminders mention", "reminders mention on"),
+    Row("attended", "attended", f"attended 1 {MEM}"),
+    Row("prompt", "prompt", "prompt P2"),
+    Row("prompt-add", "prompt add", "prompt add coalescing What would help you speak up here?"),
+    Row("prompt-remove", "prompt remove", "prompt remove X1"),
+    Row("prompts-every", "prompts every", "prompts every 3 days"),
+    Row("prompts-off", "prompts off", "prompts off"),
+    Row("prompts-auto", "prompts auto", "prompts auto"),
+    Row("prompts-hours", "prompts hours", "prompts hours mon-fri 08:00-16:00"),
+    Row("checkins-after", "checkins after", "checkins after 10 days"),
+    Row("summary", "summary", "summary series", reads=(dm_of(COORD_A), "North circle"), right=COORD_A),
+    Row("summary-min-group", "summary min-group", "summary min-group 7"),
+]
+
+# Where a role is checked inside a command rather than declared on it.
+ROLE_HELPERS = {"facilitator_only", "roles_in", "roles_of", "power_level", "roles_granted"}
+
+
+def _names_used(func) -> set[str]:
+    """The global and attribute names a command's code uses, following helpers of its own module."""
+    module, names, seen, todo = inspect.getmodule(func), set(), set(), [func]
+    while todo:
+        f = todo.pop()
+        if f in seen:
+            continue
+        seen.add(f)
+        codes = [f.__code__]
+        while codes:
+            code = codes.pop()
+            names |= set(code.co_names)
+            codes += [c for c in code.co_consts if inspect.iscode(c)]
+            todo += [g for n in code.co_names if inspect.isfunction(g := getattr(module, n, None))
+                     and g.__module__ == module.__name__]
+    return names
+
+
+def privileged_commands(registry: Registry) -> set[str]:
+    declared = {cmd.name for cmd in registry.commands for check in cmd.checks
+                if check.name.startswith("role:") and MEMBER not in check.name[5:].split("|")}
+    inline = {cmd.name for cmd in registry.commands if _names_used(cmd.func) & ROLE_HELPERS}
+    return declared | inline
+
+
+def test_the_table_covers_every_privileged_command():
+    registry = Registry.discover()
+    found = privileged_commands(registry)
+    assert {row.command for row in ROWS} == found
+    assert len(found) >= 34  # the discovery itself works: 34 privileged commands today
+    # Each inline-checked workshop change has its own row.
+    assert {row.verb for row in ROWS if row.command == "workshop"} == set(workshop_commands._EDITS)
+    assert len({row.id for row in ROWS}) == len(ROWS)
+
+
+def test_open_commands_are_not_counted_as_privileged():
+    """The discovery tells members' commands apart, so the coverage test is not trivially true."""
+    found = privileged_commands(Registry.discover())
+    for name in ("rsvp", "here", "status", "stage", "workshops", "workshops ics", "prompts", "help", "consult"):
+        assert name not in found
+
+
+# --- the callers -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Caller:
+    id: str
+    user: str
+    dm: bool = False
+    lang: str = "en"
+
+
+MEMBER_EN = Caller("member", MEM)
+MEMBER_FR = Caller("member-fr", MEM, lang="fr")
+FAC_OF_B = Caller("facilitator-of-B", FAC_B)
+COORD_OF_B = Caller("coordinator-of-B", COORD_B)
+FAC_OF_B_DM = Caller("facilitator-of-B-in-DM", FAC_B, dm=True)
+COORD_OF_B_DM = Caller("coordinator-of-B-in-DM", COORD_B, dm=True)
+COORD_OF_A = Caller("coordinator-of-A", COORD_A)
+
+REGISTRY = Registry.discover()
+
+
+def _command(row: Row):
+    """The row's command (a room command, where a DM command shares its name, as `close` does)."""
+    [cmd] = [c for c in REGISTRY.commands if c.name == row.command and c.scope != "dm"]
+    return cmd
+
+
+def _works_in_a_dm(row: Row) -> bool:
+    cmd = _command(row)
+    return cmd.scope == "any" and room_only not in cmd.checks
+
+
+def _facilitator_needed(row: Row) -> bool:
+    return row.command != "summary"  # coordinators pull summaries; every other privileged command is a facilitator's
+
+
+def _cases():
+    for row in ROWS:
+        callers = [MEMBER_EN, MEMBER_FR, FAC_OF_B, COORD_OF_B]
+        if _works_in_a_dm(row):
+            callers += [FAC_OF_B_DM, COORD_OF_B_DM]
+        if _facilitator_needed(row):
+            callers.append(COORD_OF_A)
+        for caller in callers:
+            yield pytest.param(row, caller, id=f"{row.id}-by-{caller.id}")
+
+
+# --- the harness -----------------------------------------------------------------------------------
+
+async def _build(folder: Path, lang: str) -> None:
+    """Two communities with roles, three workshops, a custom prompt, a cadence and a queued request."""
+    async with Harness(folder, lang=lang) as h:
+        _rooms(h)
+        for text, sender, room in [
+            ("setup North circle", FAC_A, ROOM_A), ("setup South circle", FAC_B, ROOM_B),
+            (f"role {COORD_A} coordinator", FAC_A, ROOM_A), (f"role {COORD_B} coordinator", FAC_B, ROOM_B),
+            ("timezone America/Toronto", FAC_A, ROOM_A),
+            ("workshops plan 2027-01-19 10:00 every 2 weeks count 3", FAC_A, ROOM_A),
+            ("prompt add potential Our own question?", FAC_A, ROOM_A),
+            ("prompts every 5 days", FAC_A, ROOM_A),
+            ("consultations retention 45", FAC_A, ROOM_A),
+        ]:
+            answer = await h.command(text, sender=sender, room=room)
+            assert answer and "Only these roles" not in answer[0].body and "Seuls ces rôles" not in answer[0].body
+        async with h.services.db() as session:
+            a = await communities.by_room(session, ROOM_A)
+            session.add(Consultation(community_id=a.id, label=LABEL, code_hash="not-a-real-code-hash",
+                                     status="review", text=QUEUED_TEXT, categories="IPV", txn="txn-review"))
+            await session.commit()
+
+
+def _rooms(h: Harness) -> None:
+    h.rooms[ROOM_A] = FakeRoom({FAC_A: 100, COORD_A: 0, MEM: 0, FAC_B: 0, COORD_B: 0})
+    h.rooms[ROOM_B] = FakeRoom({FAC_B: 100, COORD_B: 0})
+    h.rooms[SIDE] = FakeRoom({FAC_A: 0, MEM: 0})
+    h.services.matrix.joined |= {ROOM_A, ROOM_B, SIDE}
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory):
+    return {"factory": tmp_path_factory}
+
+
+async def harness_for(templates: dict, lang: str, folder: Path) -> Harness:
+    """A copy of the two-community database (built once per language): each test starts equal."""
+    if lang not in templates:
+        built = templates["factory"].mktemp(f"authz-{lang}")
+        await _build(built, lang)
+        templates[lang] = built
+    for file in templates[lang].glob("test.db*"):
+        shutil.copy(file, folder / file.name)
+    h = Harness(folder, lang=lang)
+    await h.__aenter__()
+    _rooms(h)
+    h.clock.at = DURING_W1
+    return h
+
+
+@pytest.fixture
+async def make(templates, tmp_path):
+    made: list[Harness] = []
+
+    async def _make(lang: str) -> Harness:
+        made.append(await harness_for(templates, lang, tmp_path))
+        return made[-1]
+
+    yield _make
+    for h in made:
+        await h.__aexit__(None, None, None)
+
+
+async def snapshot(h: Harness) -> dict[str, list[str]]:
+    """Every row of every table."""
+    async with h.engine.connect() as conn:
+        tables = [r[0] for r in (await conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).all()]
+        return {t: sorted(repr(tuple(r)) for r in (await conn.exec_driver_sql(f'SELECT * FROM "{t}"')).all())
+                for t in tables}
+
+
+async def slug_of_a(h: Harness) -> str:
+    async with h.services.db() as session:
+        return (await communities.by_room(session, ROOM_A)).slug
+
+
+def invocation(row: Row, slug: str, lang: str) -> str:
+    return row.text.format(a=slug, other_lang="fr" if lang == "en" else "en")
+
+
+def expected_refusal(h: Harness, row: Row, caller: Caller, slug: str) -> str:
+    cat, lang = h.services.catalogue, caller.lang
+
+    def roles(*names: str) -> str:
+        return ", ".join(cat.plain(lang, f"role.{n}") for n in names)
+
+    if row.command == "setup":
+        if caller.user == MEM:  # no power in the new room
+            return cat.plain(lang, "community.setup_power", level=h.config.bot.facilitator_power_level)
+        return cat.plain(lang, "community.parent_not_yours", slug=slug)
+    if row.command == "summary":
+        if caller.dm:
+            return cat.plain(lang, "summary.not_yours", slug=slug)
+        return cat.plain(lang, "error.need_role", roles=roles("coordinator", "facilitator"))
+    if caller.dm:
+        return cat.plain(lang, "error.not_a_community", prefix=h.config.bot.command_prefix)
+    return cat.plain(lang, "error.need_role", roles=roles("facilitator"))
+
+
+# --- the tests -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("row,caller", list(_cases()))
+async def test_refused_and_nothing_changes(make, row: Row, caller: Caller):
+    h = await make(caller.lang)
+    slug = await slug_of_a(h)
+    text = invocation(row, slug, caller.lang)
+    if row.command == "summary" and caller.dm:
+        text += f" --cop {slug}"
+    # In the new room, the member has no power (setup's own rule); the others have it, so only
+    # the parent community's rule can refuse them.
+    h.rooms[ROOM_NEW] = FakeRoom({caller.user: 0 if caller.user == MEM else 100})
+    room = dm_of(caller.user) if caller.dm else row.room
+    before, jobs = await snapshot(h), dict(h.services.scheduler.jobs)
+    h.client.sent.clear()
+
+    sent = await h.command(text, sender=caller.user, room=room, dm=caller.dm)
+
+    refusal = expected_refusal(h, row, caller, slug)
+    assert [(s.room_id, s.body) for s in h.client.sent] == [(room, refusal)]  # nothing else, anywhere
+    assert sent[0].content["msgtype"] == "m.notice"
+    assert "incident" not in sent[0].body.lower()
+    assert await snapshot(h) == before
+    assert h.services.scheduler.jobs == jobs
+    assert not h.services.matrix.uploads and not h.services.matrix.redacted
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
+async def test_the_right_role_gets_it_done(make, row: Row, lang: str):
+    """The same invocation from the right person works, so the refusals above are about roles."""
+    h = await make(lang)
+    slug = await slug_of_a(h)
+    h.rooms[ROOM_NEW] = FakeRoom({row.right: 100})
+    before = await snapshot(h)
+    h.client.sent.clear()
+
+    await h.command(invocation(row, slug, lang), sender=row.right, room=row.room)
+
+    cat = h.services.catalogue
+    bodies = [s.body for s in h.client.sent]
+    assert bodies, "no answer at all"
+    for key in ("error.need_role", "summary.not_yours", "community.parent_not_yours"):
+        assert not any(b.startswith(cat.plain(lang, key, roles="", slug="")[:20]) for b in bodies), bodies
+    assert not any(b.startswith(cat.plain(lang, "error.unexpected", incident="")[:40]) for b in bodies), bodies
+    usage = cat.plain(lang, "help.usage_block", prefix="", usage="", example="").split("`")[0]
+    assert not any(usage in b for b in bodies), bodies  # no bad-argument answer either
+    if row.reads:
+        where, what = row.reads
+        assert any(s.room_id == where and what in s.body for s in h.client.sent), bodies
+    else:
+        assert await snapshot(h) != before
