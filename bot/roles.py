@@ -37,8 +37,8 @@ def role(*allowed: str, closed_ok: bool = False) -> Check:
     """Pass when the caller has one of `allowed` roles in this room's community."""
 
     async def predicate(ctx) -> bool:
-        if ctx.community is None:
-            raise CheckFailure("error.not_a_community", prefix=ctx.prefix)
+        if ctx.community is None:  # a DM belongs to no community: say where the command works
+            raise CheckFailure("error.room_only" if ctx.is_dm else "error.not_a_community", prefix=ctx.prefix)
         if ctx.community.closed_at is not None and not closed_ok:
             raise CheckFailure("error.community_closed", name=ctx.community.name)
         if not (await roles_of(ctx)) & set(allowed):
