@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import inspect
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -373,3 +373,89 @@ async def test_the_right_role_gets_it_done(make, row: Row, lang: str):
         assert any(s.room_id == where and what in s.body for s in h.client.sent), bodies
     else:
         assert await snapshot(h) != before
+
+
+# --- power without membership ----------------------------------------------------------------------
+
+@dataclass
+class PowerRoom(FakeRoom):
+    """Power levels as Matrix keeps them: they outlive a member's leaving (`kept`), and
+    `users_default` gives a level to everyone, in the room or not."""
+
+    kept: dict[str, int] = field(default_factory=dict)
+    users_default: int = 0
+
+    def power_level(self, user_id: str) -> int:
+        return self.levels.get(user_id, self.kept.get(user_id, self.users_default))
+
+
+GONE = "@gone:test"  # had power 100 in A's room, then left it
+STRANGER = "@anyone:elsewhere.example"  # never in A's room
+
+
+@pytest.mark.parametrize("who,room_view", [
+    (GONE, lambda levels: PowerRoom(levels, kept={GONE: 100})),
+    (STRANGER, lambda levels: PowerRoom(levels, users_default=50)),
+], ids=["left-the-room", "users_default-50"])
+@pytest.mark.parametrize("what", ["summary", "setup"])
+async def test_power_counts_only_for_people_in_the_room(make, who, room_view, what):
+    """Someone not joined to A's room is no facilitator of A, whatever level the power levels give
+    them: no summary of A from a DM, no new community linked to A."""
+    h = await make("en")
+    h.rooms[ROOM_A] = room_view(h.rooms[ROOM_A].levels)
+    slug = await slug_of_a(h)
+    cat = h.services.catalogue
+    if what == "summary":
+        room, text, refusal = dm_of(who), f"summary series --cop {slug}", cat.plain("en", "summary.not_yours", slug=slug)
+    else:
+        h.rooms[ROOM_NEW] = FakeRoom({who: 100})
+        room, text = ROOM_NEW, f"setup Child circle --from {slug}"
+        refusal = cat.plain("en", "community.parent_not_yours", slug=slug)
+    before = await snapshot(h)
+    h.client.sent.clear()
+
+    await h.command(text, sender=who, room=room, dm=what == "summary")
+
+    assert [(s.room_id, s.body) for s in h.client.sent] == [(room, refusal)]
+    assert await snapshot(h) == before
+
+
+@pytest.mark.synapse
+async def test_on_synapse_power_levels_outside_the_room_make_no_facilitator(bot_cfg, bot_user, members):
+    """The same on the real homeserver, where a level does outlive leaving and `users_default`
+    does reach everyone: a facilitator by power who left, and a stranger while the room gives
+    everybody level 50, cannot pull the community's summary from a DM."""
+    from devtools.botrun import RunningBot
+    from devtools.member import body_of
+
+    ann, gone, mem, eve = await members("ann", "gone", "mem", "eve")
+    bot = bot_user.user_id
+    refusal = "You are not a coordinator or facilitator of a community `north-circle`"
+
+    async def set_levels(**changes):
+        current = await ann.client.room_get_state_event(room, "m.room.power_levels")
+        content = dict(current.content)
+        for key, value in changes.items():
+            content[key] = {**content.get(key, {}), **value} if isinstance(value, dict) else value
+        await ann.client.room_put_state(room, "m.room.power_levels", content)
+
+    async with RunningBot(bot_cfg()):
+        room = await ann.room_with("Circle", bot, (gone, mem))
+        await ann.ask(room, "!cop setup North circle", bot)
+        await set_levels(users={gone.user_id: 100})
+        listed = await ann.ask(room, "!cop roles", bot)
+        assert f"{gone.user_id}: facilitator" in body_of(listed)
+        gone_dm = await gone.dm_with(bot)
+        assert "Series summary: North circle" in body_of(await gone.ask(gone_dm, "summary --cop north-circle", bot))
+
+        await gone.client.room_leave(room)
+        listed = await ann.ask(room, "!cop roles", bot)  # the bot has seen the leave
+        assert gone.user_id not in body_of(listed)
+        assert refusal in body_of(await gone.ask(gone_dm, "summary --cop north-circle", bot))
+
+        await set_levels(users_default=50)
+        listed = await ann.ask(room, "!cop roles", bot)  # the bot has seen the new default
+        assert f"{mem.user_id}: facilitator" in body_of(listed)  # in the room, level 50 is a facilitator
+        eve_dm = await eve.dm_with(bot)
+        assert refusal in body_of(await eve.ask(eve_dm, "summary --cop north-circle", bot))
+        assert not any(body_of(e).startswith("Series summary") for _, e in eve.events)
