@@ -375,6 +375,26 @@ async def test_the_right_role_gets_it_done(make, row: Row, lang: str):
         assert await snapshot(h) != before
 
 
+
+@pytest.mark.parametrize("text,key", [
+    (f"approve {LABEL}", "consult.not_in_queue"),
+    (f"reject {LABEL} not for this group", "consult.not_in_queue"),
+    (f"consultations room {ROOM_A}", "consult.room_not_suitable"),
+], ids=["approve", "reject", "consultations-room"])
+async def test_a_facilitator_cannot_reach_another_communitys_things_from_their_own_room(make, text, key):
+    """B's facilitator, in B's room where they may act, names A's queued request or A's room."""
+    h = await make("en")
+    before = await snapshot(h)
+    h.client.sent.clear()
+
+    await h.command(text, sender=FAC_B, room=ROOM_B)
+
+    [answer] = h.client.sent
+    assert answer.room_id == ROOM_B
+    assert answer.body.startswith(h.services.catalogue.plain("en", key, label=LABEL, prefix="!cop"))
+    assert await snapshot(h) == before
+
+
 # --- power without membership ----------------------------------------------------------------------
 
 @dataclass
