@@ -1,8 +1,8 @@
 """The one mechanism for roles: every privileged command checks through here.
 
 A member is anyone joined to the community room; a facilitator is whoever
-was given the role (setup gives it) or has a power level at or above the
-configured threshold; a coordinator is given the role and need not be in
+was given the role (setup gives it) or is joined with a power level at or
+above the configured threshold; a coordinator is given the role and need not be in
 the room.
 """
 
@@ -25,9 +25,10 @@ async def roles_in(services, community, user_id: str) -> set[str]:
     async with services.db() as session:
         roles = set(await q.roles_granted(session, community.id, user_id))
     room = services.rooms(community.room_id)
-    if room is not None:
-        if room.is_joined(user_id):
-            roles.add(MEMBER)
+    # Power counts only for people in the room: Matrix keeps a level after its holder leaves,
+    # and `users_default` gives one to everybody, so alone it would make strangers facilitators.
+    if room is not None and room.is_joined(user_id):
+        roles.add(MEMBER)
         if room.power_level(user_id) >= services.config.bot.facilitator_power_level:
             roles.add(FACILITATOR)
     return roles
@@ -37,8 +38,8 @@ def role(*allowed: str, closed_ok: bool = False) -> Check:
     """Pass when the caller has one of `allowed` roles in this room's community."""
 
     async def predicate(ctx) -> bool:
-        if ctx.community is None:
-            raise CheckFailure("error.not_a_community", prefix=ctx.prefix)
+        if ctx.community is None:  # a DM belongs to no community: say where the command works
+            raise CheckFailure("error.room_only" if ctx.is_dm else "error.not_a_community", prefix=ctx.prefix)
         if ctx.community.closed_at is not None and not closed_ok:
             raise CheckFailure("error.community_closed", name=ctx.community.name)
         if not (await roles_of(ctx)) & set(allowed):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.checks import room_only
 from bot.framework import BadArgument, CheckFailure, command
-from bot.roles import FACILITATOR, MEMBER, anyone_in_community, facilitator_only
+from bot.roles import FACILITATOR, MEMBER, anyone_in_community, facilitator_only, roles_in
 from bot.text import Text
 from domain.slugs import slugify
 from domain.timefmt import local
@@ -57,10 +57,7 @@ async def setup(ctx, *, args: str) -> None:
             parent = await q.by_slug(session, slug)
             if parent is None:
                 raise BadArgument("community.unknown_parent", slug=slug)
-            parent_room = ctx.services.rooms(parent.room_id)
-            granted = await q.roles_granted(session, parent.id, ctx.sender)
-            if FACILITATOR not in granted and (parent_room is None or
-                                               parent_room.power_level(ctx.sender) < threshold):
+            if FACILITATOR not in await roles_in(ctx.services, parent, ctx.sender):
                 raise CheckFailure("community.parent_not_yours", slug=slug)
             parents.append(parent)
         community = Community(
