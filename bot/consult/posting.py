@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROVIDER = "consult"
+EARLY = timedelta(seconds=1)  # a run before the due time (beyond this) only puts the post back on the clock
 
 
 def categories_text(services: "Services", lang: str, categories: str | tuple[str, ...]) -> str:
@@ -68,6 +69,9 @@ class ConsultJobs:
             row = await session.get(Consultation, consultation_id)
             if row is None or row.status not in ("scheduled", "posting"):
                 return  # already posted, withdrawn, or gone: nothing to do
+            if row.status == "scheduled" and row.due_at and row.due_at > self.s.clock.now() + EARLY:
+                self.s.scheduler.at(PROVIDER, f"c{consultation_id}", row.due_at)  # a stray early run
+                return
             community = await session.get(Community, row.community_id)
             if community is None or community.closed_at is not None:
                 await self._give_up(session, row, "community_closed")
@@ -106,6 +110,9 @@ class ConsultJobs:
         async with self.s.db() as session:
             row = await session.get(ConsultationFollowup, followup_id)
             if row is None or row.event_id is not None:
+                return
+            if row.due_at and row.due_at > self.s.clock.now() + EARLY:  # a stray early run
+                self.s.scheduler.at(PROVIDER, f"f{followup_id}", row.due_at)
                 return
             case = await session.get(Consultation, row.consultation_id)
             if row.text is None or case is None or case.status != "posted":

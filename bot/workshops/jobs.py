@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 REPORT_AFTER = timedelta(seconds=3)  # missed reminders found together are reported together
+EARLY = timedelta(seconds=1)  # a run before the due time (beyond this) only puts the action back on the clock
 
 
 def post_key(keyring: Keyring, event_id: str) -> str:
@@ -60,6 +61,9 @@ class WorkshopJobs:
         async with self.s.db() as session:
             action = await session.get(WorkshopAction, action_id)
             if action is None or action.state not in ("pending", "sending"):
+                return
+            if action.state == "pending" and action.due_at > now + EARLY:  # a stray early run
+                self.s.scheduler.at(PROVIDER, f"r{action_id}", action.due_at)
                 return
             workshop = await session.get(Workshop, action.workshop_id)
             community = await session.get(Community, workshop.community_id)
