@@ -77,12 +77,16 @@ class ConsultJobs:
                 await self._give_up(session, row, "community_closed")
                 return
             rules = await load_policy(session, community, self.s.config.consultations)
-            # 'posting' tells a concurrent `close <code>` that the post is on its way.
-            row.status = "posting"
-            session.add(row)
-            await session.commit()
+            # 'posting' tells a concurrent `close <code>` that the post is on its way. The room is
+            # kept with it: a post interrupted by a crash is re-sent (same transaction id) to the
+            # same room, even if the consultation room was changed meanwhile, or it would post twice.
+            if row.status != "posting" or row.room_id is None:
+                row.status, row.room_id = "posting", rules.room_id
+                session.add(row)
+                await session.commit()
+            room_id = row.room_id
         try:
-            event_ids = await self.s.sender.send(rules.room_id, post_text(self.s, community, row),
+            event_ids = await self.s.sender.send(room_id, post_text(self.s, community, row),
                                                  msgtype="m.text", txn=row.txn)
         except SendError as exc:
             if exc.status not in PERMANENT:
@@ -92,7 +96,7 @@ class ConsultJobs:
             return
         async with self.s.db() as session:
             row = await session.get(Consultation, consultation_id)
-            row.status, row.room_id, row.event_id = "posted", rules.room_id, event_ids[0]
+            row.status, row.room_id, row.event_id = "posted", room_id, event_ids[0]
             row.posted_at, row.due_at = self.s.clock.now(), None
             session.add(row)
             await session.commit()
