@@ -66,13 +66,13 @@ async def _consult_once(member: Member, dm: str, bot: str, marker: str) -> str:
     mark = len(member.events)
     await member.say(dm, _request(marker))
     try:
-        await member.wait_for(from_bot(lambda b: b.startswith(PREVIEW) and marker in b), timeout=45, since=mark)
+        await member.wait_for(from_bot(lambda b: b.startswith(PREVIEW) and marker in b), timeout=30, since=mark)
     except TimeoutError:
         return "no preview"
     mark = len(member.events)
     await member.say(dm, "send")
     try:
-        _, answer = await member.wait_for(from_bot(lambda b: b.startswith((ACK, NO_DRAFT))), timeout=45, since=mark)
+        _, answer = await member.wait_for(from_bot(lambda b: b.startswith((ACK, NO_DRAFT))), timeout=30, since=mark)
     except TimeoutError:
         return "no answer"
     return "acknowledged" if body_of(answer).startswith(ACK) else "draft lost"
@@ -151,6 +151,7 @@ async def test_sigkill_at_random_points_loses_nothing_and_sends_nothing_twice(sy
         assert "1 workshops planned" in body_of(answer)
 
         # ----- the workload, with kills
+        phases = [time.monotonic() - began]
         due = [prompt_due, *(start - timedelta(seconds=o) for o in OFFSETS), start + timedelta(seconds=INVITE_AFTER)]
         due = [d.astimezone(timezone.utc) for d in due]
         kill_at = _kill_times(random.Random(f"{seed}:kills"), datetime.now(timezone.utc) + timedelta(seconds=3),
@@ -188,6 +189,7 @@ async def test_sigkill_at_random_points_loses_nothing_and_sends_nothing_twice(sy
 
         await asyncio.gather(killer(), asker(ann, "quokka"), asker(bob, "kestrel"), facilitator())
 
+        phases.append(time.monotonic() - began)
         # ----- let everything settle, then stop cleanly
         engine = make_engine(f"sqlite+aiosqlite:///{db_path}")
         db = session_factory(engine)
@@ -200,6 +202,7 @@ async def test_sigkill_at_random_points_loses_nothing_and_sends_nothing_twice(sy
             await asyncio.sleep(0.5)
         await asyncio.sleep(1)
         assert await proc.stop() == 0
+        phases.append(time.monotonic() - began)
     finally:
         if proc.running:
             await proc.kill()
@@ -285,7 +288,8 @@ async def test_sigkill_at_random_points_loses_nothing_and_sends_nothing_twice(sy
           f"({len(sent)} reminders sent, {len(skipped)} reported missed, {len(prompt_msgs)} prompts, "
           f"{len(invites)} invitations + {len(invites)} reminders, {len(posts)} consultations of which "
           f"{len(acked)} acknowledged; attempts {[s for _, s in attempts]}), "
-          f"{time.monotonic() - began:.0f} s")
+          f"{time.monotonic() - began:.0f} s (set-up until {phases[0]:.0f} s, kills until {phases[1]:.0f} s, "
+          f"settled at {phases[2]:.0f} s)")
 
 
 @pytest.mark.synapse
@@ -422,6 +426,21 @@ async def test_a_consultation_killed_mid_post_goes_once_to_the_room_it_was_going
     [case] = await _rows(h, Consultation)
     assert (case.status, case.room_id, case.due_at) == ("posted", ROOM, None)
     assert case.event_id == h.client.by_txn[(ROOM, f"{case.txn}.0")]
+
+
+async def test_a_consultation_is_stored_before_it_is_acknowledged_so_a_kill_at_the_ack_still_posts_it(h):
+    await h.command("consult The father drinks and the mother is afraid. What can we do? #IPV",
+                    sender=BOB, room="!dm-bob", dm=True)
+    h.client.kill_after = 1  # the acknowledgement is the first thing `send` sends
+    with pytest.raises(Killed):
+        await h.command("send", sender=BOB, room="!dm-bob", dm=True)
+    assert _bodies(h, "!dm-bob", ACK)  # the member was told...
+    [case] = await _rows(h, Consultation)
+    assert case.status == "scheduled"  # ...and it was already stored
+    h.clock.advance(minutes=16)
+    await h.restart()
+    await h.run_due()
+    assert len(_bodies(h, ROOM, "Consultation ")) == 1
 
 
 async def test_a_checkin_round_killed_mid_way_invites_everyone_once_and_reminds_on_time(h):
