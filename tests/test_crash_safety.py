@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import re
 import time
 from types import SimpleNamespace
 from datetime import datetime, timedelta, timezone
