@@ -67,9 +67,11 @@ class NioOps:
     async def dm_room(self, user_id: str, exclude: frozenset[str] = frozenset()) -> str:
         """An existing two-person unnamed room with `user_id`, or a new direct chat.
 
-        `exclude` names rooms that must never count as a DM (community rooms).
+        `exclude` names rooms that must never count as a DM (community rooms). With several, the
+        first by room id: the same room after a restart, so a message re-sent with its transaction
+        id (which the homeserver deduplicates per room) cannot land a second time elsewhere.
         """
-        for room_id, room in self.client.rooms.items():
+        for room_id, room in sorted(self.client.rooms.items()):
             if (room_id not in exclude and not room.name and room.member_count == 2
                     and set(room.users) == {user_id, self.bot_id}):
                 return room_id

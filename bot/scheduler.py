@@ -5,12 +5,20 @@ provider that lists its pending actions from the database and fires one by
 key. On start every pending action is loaded again, so a restart loses
 nothing; an action that fell due while the bot was down fires at once
 (the provider decides whether a late action still makes sense). `fire`
-must check the database first, so a second call does nothing, and a failed
+must check the database first, so a second call does nothing (and a call
+before the action's due time only puts it back on the clock), and a failed
 action is retried with backoff instead of being dropped.
+
+Runs of one key never overlap: a key put on the clock again while it is
+running (a provider's start-up planning and `start` both schedule an
+overdue action, for instance) waits for the first run to finish, then finds
+the database already updated. (APScheduler alone would drop that second
+run, which loses an action when the key was rescheduled for real.)
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -47,6 +55,7 @@ class Scheduler:
         self._aps = AsyncIOScheduler(timezone=timezone.utc)
         self._providers: dict[str, Provider] = {}
         self._failures: dict[str, int] = {}
+        self._running: dict[str, tuple[asyncio.Lock, int]] = {}  # one run at a time per key, and its users
 
     def provide(self, name: str, pending: Pending, fire: Fire) -> None:
         self._providers[name] = Provider(pending, fire)
@@ -69,8 +78,10 @@ class Scheduler:
 
     def at(self, provider: str, key: str, due: datetime) -> None:
         run = max(due, self.clock.now())
+        # APScheduler would skip (and so lose) a run while the key's previous run is still going;
+        # _fire lets it wait its turn instead.
         self._aps.add_job(self._fire, "date", run_date=run, args=[provider, key], id=f"{provider}:{key}",
-                          replace_existing=True, misfire_grace_time=None, coalesce=True)
+                          replace_existing=True, misfire_grace_time=None, coalesce=True, max_instances=100)
 
     def cancel(self, provider: str, key: str) -> None:
         job = self._aps.get_job(f"{provider}:{key}")
@@ -91,6 +102,19 @@ class Scheduler:
 
     async def _fire(self, provider: str, key: str) -> None:
         job_id = f"{provider}:{key}"
+        lock, users = self._running.get(job_id, (asyncio.Lock(), 0))
+        self._running[job_id] = (lock, users + 1)
+        try:
+            async with lock:
+                await self._run(provider, key, job_id)
+        finally:
+            lock, users = self._running[job_id]
+            if users == 1:
+                del self._running[job_id]
+            else:
+                self._running[job_id] = (lock, users - 1)
+
+    async def _run(self, provider: str, key: str, job_id: str) -> None:
         try:
             await self._providers[provider].fire(key)
             self._failures.pop(job_id, None)

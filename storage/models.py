@@ -171,7 +171,7 @@ class Workshop(SQLModel, table=True):
 
 
 class WorkshopAction(SQLModel, table=True):
-    """A reminder due before a workshop: pending, sent, missed (to report), skipped or cancelled."""
+    """A reminder due before a workshop: pending, sending, sent, missed (to report), reporting, skipped or cancelled."""
 
     __tablename__ = "workshop_actions"
     id: int | None = Field(default=None, primary_key=True)

@@ -34,9 +34,10 @@ async def actions_in_state(session: AsyncSession, states: tuple[str, ...]) -> li
                                     .order_by(WorkshopAction.due_at))).all())
 
 
-async def missed_in(session: AsyncSession, community_id: int) -> list[tuple[WorkshopAction, Workshop]]:
+async def missed_in(session: AsyncSession, community_id: int,
+                    state: str = "missed") -> list[tuple[WorkshopAction, Workshop]]:
     rows = await session.exec(select(WorkshopAction, Workshop).join(Workshop).where(
-        Workshop.community_id == community_id, WorkshopAction.state == "missed").order_by(WorkshopAction.id))
+        Workshop.community_id == community_id, WorkshopAction.state == state).order_by(WorkshopAction.id))
     return list(rows.all())
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROVIDER = "checkin"
+EARLY = timedelta(seconds=1)  # a run before the due time (beyond this) only puts the round back on the clock
 
 
 def offset(text: str) -> timedelta:
@@ -123,6 +124,11 @@ class CheckinJobs:
         async with self.s.db() as session:
             row = await session.get(CheckinRound, round_id)
             if row is None or row.state not in ("pending", "inviting", "invited", "reminding"):
+                return
+            due = row.invite_due if row.state == "pending" else row.remind_due if row.state == "invited" else None
+            if due is not None and due > self.s.clock.now() + EARLY:
+                # A stray early run (the round was just invited, say): the reminders wait for their time.
+                self.s.scheduler.at(PROVIDER, key, due)
                 return
             community = await session.get(Community, row.community_id)
             workshop = await session.get(Workshop, row.workshop_id)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROVIDER = "consult"
+EARLY = timedelta(seconds=1)  # a run before the due time (beyond this) only puts the post back on the clock
 
 
 def categories_text(services: "Services", lang: str, categories: str | tuple[str, ...]) -> str:
@@ -68,17 +69,24 @@ class ConsultJobs:
             row = await session.get(Consultation, consultation_id)
             if row is None or row.status not in ("scheduled", "posting"):
                 return  # already posted, withdrawn, or gone: nothing to do
+            if row.status == "scheduled" and row.due_at and row.due_at > self.s.clock.now() + EARLY:
+                self.s.scheduler.at(PROVIDER, f"c{consultation_id}", row.due_at)  # a stray early run
+                return
             community = await session.get(Community, row.community_id)
             if community is None or community.closed_at is not None:
                 await self._give_up(session, row, "community_closed")
                 return
             rules = await load_policy(session, community, self.s.config.consultations)
-            # 'posting' tells a concurrent `close <code>` that the post is on its way.
-            row.status = "posting"
-            session.add(row)
-            await session.commit()
+            # 'posting' tells a concurrent `close <code>` that the post is on its way. The room is
+            # kept with it: a post interrupted by a crash is re-sent (same transaction id) to the
+            # same room, even if the consultation room was changed meanwhile, or it would post twice.
+            if row.status != "posting" or row.room_id is None:
+                row.status, row.room_id = "posting", rules.room_id
+                session.add(row)
+                await session.commit()
+            room_id = row.room_id
         try:
-            event_ids = await self.s.sender.send(rules.room_id, post_text(self.s, community, row),
+            event_ids = await self.s.sender.send(room_id, post_text(self.s, community, row),
                                                  msgtype="m.text", txn=row.txn)
         except SendError as exc:
             if exc.status not in PERMANENT:
@@ -88,7 +96,7 @@ class ConsultJobs:
             return
         async with self.s.db() as session:
             row = await session.get(Consultation, consultation_id)
-            row.status, row.room_id, row.event_id = "posted", rules.room_id, event_ids[0]
+            row.status, row.room_id, row.event_id = "posted", room_id, event_ids[0]
             row.posted_at, row.due_at = self.s.clock.now(), None
             session.add(row)
             await session.commit()
@@ -106,6 +114,9 @@ class ConsultJobs:
         async with self.s.db() as session:
             row = await session.get(ConsultationFollowup, followup_id)
             if row is None or row.event_id is not None:
+                return
+            if row.due_at and row.due_at > self.s.clock.now() + EARLY:  # a stray early run
+                self.s.scheduler.at(PROVIDER, f"f{followup_id}", row.due_at)
                 return
             case = await session.get(Consultation, row.consultation_id)
             if row.text is None or case is None or case.status != "posted":

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROVIDER = "prompt"
+EARLY = timedelta(seconds=1)  # a run before the due time (beyond this) only puts the row back on the clock
 
 
 def post_key(services: "Services", event_id: str) -> str:
@@ -163,6 +164,9 @@ class PromptJobs:
         async with self.s.db() as session:
             row = await session.get(PromptPost, int(key[1:]))
             if row is None or row.state not in ("pending", "sending"):
+                return None
+            if row.state == "pending" and row.due_at and row.due_at > now + EARLY:  # a stray early run
+                self.s.scheduler.at(PROVIDER, key, row.due_at)
                 return None
             community = await session.get(Community, row.community_id)
             if community.closed_at is not None:

@@ -1,7 +1,8 @@
 """Sending reminders when due, and reporting the ones the bot missed.
 
 Keys: `r<action id>` is one reminder, `m<community id>` is the one message
-that tells a community's facilitators what was missed. A reminder goes
+that tells a community's facilitators what was missed (missed -> reporting
+-> skipped). A reminder goes
 through pending -> sending -> sent; `sending` survives a crash and is sent
 again with the same transaction id, which the homeserver deduplicates.
 """
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 REPORT_AFTER = timedelta(seconds=3)  # missed reminders found together are reported together
+EARLY = timedelta(seconds=1)  # a run before the due time (beyond this) only puts the action back on the clock
 
 
 def post_key(keyring: Keyring, event_id: str) -> str:
@@ -43,10 +45,10 @@ class WorkshopJobs:
     async def pending(self) -> list:
         now = self.s.clock.now()
         async with self.s.db() as session:
-            actions = await q.actions_in_state(session, ("pending", "sending", "missed"))
-            due = [(f"r{a.id}", a.due_at) for a in actions if a.state != "missed"]
+            actions = await q.actions_in_state(session, ("pending", "sending", "missed", "reporting"))
+            due = [(f"r{a.id}", a.due_at) for a in actions if a.state in ("pending", "sending")]
             communities = {(await session.get(Workshop, a.workshop_id)).community_id
-                           for a in actions if a.state == "missed"}
+                           for a in actions if a.state in ("missed", "reporting")}
         return due + [(f"m{c}", now) for c in sorted(communities)]
 
     async def fire(self, key: str) -> None:
@@ -60,6 +62,9 @@ class WorkshopJobs:
         async with self.s.db() as session:
             action = await session.get(WorkshopAction, action_id)
             if action is None or action.state not in ("pending", "sending"):
+                return
+            if action.state == "pending" and action.due_at > now + EARLY:  # a stray early run
+                self.s.scheduler.at(PROVIDER, f"r{action_id}", action.due_at)
                 return
             workshop = await session.get(Workshop, action.workshop_id)
             community = await session.get(Community, workshop.community_id)
@@ -112,9 +117,18 @@ class WorkshopJobs:
             await session.commit()
 
     async def _report_missed(self, community_id: int) -> None:
+        """One message listing the missed reminders. The set is fixed (missed -> reporting) before
+        it is sent, so a report interrupted by a crash is sent again with the same set and the same
+        transaction id; reminders missed meanwhile get a report of their own."""
         async with self.s.db() as session:
             community = await session.get(Community, community_id)
-            found = await q.missed_in(session, community_id)
+            found = await q.missed_in(session, community_id, "reporting")
+            if not found:
+                found = await q.missed_in(session, community_id)
+                for action, _ in found:
+                    action.state = "reporting"
+                    session.add(action)
+                await session.commit()
         if not found or community is None:
             return
         t = partial(self.s.catalogue.render, community.language)
@@ -132,3 +146,6 @@ class WorkshopJobs:
                 action.state, action.done_at = "skipped", self.s.clock.now()
                 session.add(action)
             await session.commit()
+            more = await q.missed_in(session, community_id)
+        if more:  # missed while this report was on its way
+            self.s.scheduler.at(PROVIDER, f"m{community_id}", self.s.clock.now())

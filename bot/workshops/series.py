@@ -19,7 +19,7 @@ from storage import workshops as q
 from storage.models import Attendance, Rsvp, Workshop, WorkshopAction, WorkshopPost
 
 PROVIDER = "workshop"
-DONE = ("sent", "sending", "missed", "skipped")
+DONE = ("sent", "sending", "missed", "reporting", "skipped")
 
 
 @dataclass
