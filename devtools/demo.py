@@ -107,7 +107,8 @@ async def workshops(room: str, facilitator: Member, member: Member, colleague: M
     await exchange(member, "member", room, "!cop rsvp 1 yes", bot_id)
     show("colleague", "reacts 🤔 to the announcement")
     await colleague.client.room_send(room, "m.reaction", {"m.relates_to": {
-        "rel_type": "m.annotation", "event_id": announcement["event_id"], "key": "🤔"}})
+        "rel_type": "m.annotation", "event_id": announcement["event_id"], "key": "🤔"}},
+        ignore_unverified_devices=True)
     _, reminder = await member.wait_for(
         lambda r, e: r == room and e.get("sender") == bot_id and body_of(e).startswith("Reminder: workshop"), timeout=60)
     show("copbot (room)", body_of(reminder))
