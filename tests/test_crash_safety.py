@@ -298,7 +298,7 @@ async def test_synapse_deduplicates_a_transaction_id_sent_again_by_a_new_client(
     room = await alice.create_room("Dedup", invite=[bot_user.user_id])
     ids = []
     for attempt in range(2):  # two clients, as two lives of the bot process, with the same token
-        client = Member(synapse.url, bot_user, store=tmp_path / f"store{attempt}")
+        client = Member(synapse.url, bot_user, store=tmp_path / f"store{attempt}", encryption=False)
         try:
             if attempt == 0:
                 await client.client.join(room)
