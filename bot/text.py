@@ -35,7 +35,7 @@ class Text:
 
     @classmethod
     def of(cls, plain: str, html_: str) -> "Text":
-        return cls(((plain, sanitize(html_)),))
+        return cls(((without_overrides(plain), without_overrides(sanitize(html_))),))
 
     @classmethod
     def escaped(cls, plain: str) -> "Text":
@@ -47,6 +47,15 @@ class Text:
     @classmethod
     def join(cls, texts: list["Text"]) -> "Text":
         return cls(tuple(part for t in texts for part in t.parts))
+
+
+# Bidirectional embeddings, overrides and isolates (U+202A-E, U+2066-9): a user's value could
+# otherwise reverse the display of the rest of the bot's message ("Note: \u202eesolc").
+_OVERRIDES = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_overrides(text: str) -> str:
+    return text.translate(_OVERRIDES)
 
 
 def sanitize(fragment: str) -> str:

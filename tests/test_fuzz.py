@@ -1,0 +1,432 @@
+"""Hostile input, property-based (issue 9): the command parser, every registered command's
+arguments, the DM conversations (consultation drafts, check-in answers) and the app's reading
+of an event, fed random Unicode, 100 KB texts, HTML and Markdown injection, zero-width and
+right-to-left characters, spoofed mentions and formatted bodies that disagree with the plain one.
+
+For every input it checks what a user would notice:
+  (a) no exception escapes and no "something went wrong" apology is sent;
+  (b) at least one non-empty answer (a prefixed command, or anything in a DM, always gets one;
+      chatter without the prefix in a room gets none, on purpose);
+  (c) every formatted_body is sanitized: only the allowed tags and attributes, links only
+      http(s)/mailto, nothing of the user's HTML or Markdown turned live;
+  (d) a rejected command (usage, refusal, unknown, too long) leaves every table as it was;
+  (e) every event fits Matrix's 65,536-byte limit with room for the envelope and encryption;
+  (f) nobody is notified (an explicit empty m.mentions), and no right-to-left override in the
+      input reaches what the bot sends.
+
+Examples are derandomized and the database is off, so CI is reproducible. The fixture builds
+one community (workshops, a posted consultation, a check-in period) per test and restores every
+table after each example that changed one, so accepted commands do not leak into the next.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sqlite3
+import time
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from bot.app import CopBot, command_text, strip_reply_fallback
+from bot.checkins.desk import CheckinDesk
+from bot.consult.desk import Desk
+from bot.framework import MAX_COMMAND_CHARS, Registry
+from bot.i18n import Catalogue
+from bot.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from domain.errors import InputError
+from tests.fakes import FakeRoom, Harness
+from tests.strategies import ATTACKS, HUGE, arguments, free_text, huge, lines
+
+ROOM, FAC, BOB, ANN, EVE = "!room:test", "@fac:test", "@bob:test", "@ann:test", "@eve:test"
+DM = {user: f"!dm-{user}" for user in (FAC, BOB, ANN, EVE)}  # what FakeOps.dm_room gives
+TZ = ZoneInfo("America/Toronto")
+LIMIT = 65_536  # Matrix: a whole event, envelope included
+ENVELOPE = 2_000  # sender, ids, hashes, signatures, prev/auth events: generous
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+REJECTION_KEYS = {"error.too_long", "error.unknown_command", "help.usage_block",
+                  # the consultation draft's corrections, answered by its intercept
+                  "consult.contains_code", "consult.too_long", "consult.empty", "consult.answer_preview"}
+REJECTION_LOGS = {"command.bad_argument", "command.refused"}
+SAVED_CHECKIN = {"checkin.saved", "checkin.saved_quotable"}
+
+_BASE = settings(derandomize=True, database=None, deadline=None, print_blob=True,
+                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                        HealthCheck.data_too_large, HealthCheck.large_base_example])
+
+
+def fuzz(examples: int) -> settings:
+    return settings(_BASE, max_examples=examples)
+
+REGISTRY = Registry.discover()
+COMMANDS = sorted(REGISTRY.commands, key=lambda c: (c.name, c.scope))
+ROOM_COMMANDS = [c for c in COMMANDS if c.scope in ("any", "room")]
+DM_COMMANDS = [c for c in COMMANDS if c.scope in ("any", "dm")]
+
+
+# ----- the world: one community, and a way back to it after every example ------------------
+
+class RecordingCatalogue(Catalogue):
+    """The real catalogue, remembering which entries were rendered (to tell a refusal apart)."""
+
+    def __init__(self, entries):
+        super().__init__(entries)
+        self.keys: list[str] = []
+
+    def render(self, lang, key, **params):
+        self.keys.append(key)
+        return super().render(lang, key, **params)
+
+
+class Messages(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.seen: list[str] = []
+
+    def emit(self, record):
+        self.seen.append(record.getMessage())
+
+
+class World:
+    def __init__(self, h: Harness, code: str, folder):
+        self.h, self.code = h, code
+        self.db = sqlite3.connect(folder / "test.db", timeout=30, isolation_level=None)
+        self.catalogue = RecordingCatalogue(h.services.catalogue.entries)
+        h.services.catalogue = self.catalogue
+        self.logs = Messages()
+        self.baseline: dict = {}
+        self.current: dict = {}  # the tables as the last turn left them
+        self.worst_cpu_s = 0.0
+
+    def tables(self) -> dict:
+        """Every row of every table, sorted: the whole state a command could change. Read with a
+        plain sqlite3 connection beside the bot's (WAL lets both in): a thread hop per table would
+        cost more than the command."""
+        out = {}
+        names = [r[0] for r in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        for name in names:
+            cursor = self.db.execute(f'SELECT * FROM "{name}"')
+            out[name] = (tuple(d[0] for d in cursor.description), sorted(cursor.fetchall(), key=repr))
+        return out
+
+    def restore(self) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("PRAGMA defer_foreign_keys=ON")
+            for name in self.baseline:
+                self.db.execute(f'DELETE FROM "{name}"')
+            for name, (columns, rows) in self.baseline.items():
+                if rows:
+                    cols = ", ".join(f'"{c}"' for c in columns)
+                    marks = ", ".join("?" for _ in columns)
+                    self.db.executemany(f'INSERT INTO "{name}" ({cols}) VALUES ({marks})', rows)
+
+    def forget_memory(self) -> None:
+        """Drafts, open check-ins, rate limits and clock jobs: as after the setup."""
+        s = self.h.services
+        s.desk = Desk(self.h.clock, draft_minutes=30, max_per_day=3, max_attempts_per_hour=5)
+        s.checkin_desk = CheckinDesk(self.h.clock, hours=72)
+        s.scheduler.jobs.clear()
+        self.h.client.sent.clear()
+
+    async def reset(self) -> None:
+        """Back to the state after the setup; tables are rewritten only if a command changed one."""
+        self.forget_memory()
+        if self.current is not self.baseline and self.current != self.baseline:
+            self.restore()
+            assert self.tables() == self.baseline
+        self.current = self.baseline
+
+    async def say(self, text: str, *, sender: str, dm: bool) -> "Turn":
+        """One message through the Harness (DM intercepts, then dispatch) and what it did."""
+        self.catalogue.keys.clear()
+        self.logs.seen.clear()
+        before = self.current
+        cpu = time.process_time()
+        sent = await self.h.command(text, sender=sender, room=DM[sender] if dm else ROOM, dm=dm)
+        cpu = time.process_time() - cpu
+        self.worst_cpu_s = max(self.worst_cpu_s, cpu)
+        self.current = self.tables()
+        return Turn(text, sent, list(self.catalogue.keys), list(self.logs.seen), before, self.current, cpu)
+
+
+class Turn:
+    def __init__(self, text, sent, keys, logs, before, after, cpu_s):
+        self.text, self.sent, self.keys, self.logs = text, sent, keys, logs
+        self.before, self.after, self.cpu_s = before, after, cpu_s
+
+    @property
+    def rejected(self) -> bool:
+        return bool(REJECTION_KEYS & set(self.keys) or REJECTION_LOGS & set(self.logs))
+
+    def changed(self) -> list[str]:
+        return [name for name in self.after if self.after[name] != self.before.get(name)]
+
+
+async def _consult_code(h: Harness) -> str:
+    """ANN asks for a consultation, sends it and it is posted: a real case code to fuzz with."""
+    await h.command("consult We disagree about reporting a case to child protection.", sender=ANN,
+                    room=DM[ANN], dm=True)
+    [sent] = [s for s in await h.command("send", sender=ANN, room=DM[ANN], dm=True) if "case code" in s.body]
+    code = re.search(r"`([a-z]+(?:-[a-z]+){3})`", sent.body).group(1)
+    h.clock.at = h.clock.now() + timedelta(hours=1)
+    await h.run_due()
+    return code
+
+
+@asynccontextmanager
+async def built_world(folder):
+    async with Harness(folder) as h:
+        h.rooms[ROOM] = FakeRoom({FAC: 100, BOB: 0, ANN: 0})
+        await h.command("setup North circle", sender=FAC, room=ROOM)
+        await h.command("workshops plan 2027-01-19 10:00 every 6 weeks count 3", sender=FAC, room=ROOM)
+        await h.command("workshop 2 topic Safety planning", sender=FAC, room=ROOM)
+        await h.command("prompt add maturing What do we call this? #collab.power", sender=FAC, room=ROOM)
+        h.clock.at = datetime(2027, 1, 26, 10, 0, tzinfo=TZ)  # after workshop 1: a check-in period
+        await h.run_due()
+        code = await _consult_code(h)
+        w = World(h, code, folder)
+        framework = logging.getLogger("bot.framework")
+        framework.addHandler(w.logs)
+        saved_level = framework.level
+        framework.setLevel(logging.INFO)
+        w.forget_memory()
+        w.baseline = w.current = w.tables()
+        try:
+            yield w
+        finally:
+            framework.removeHandler(w.logs)
+            framework.setLevel(saved_level)
+            w.db.close()
+
+
+@pytest.fixture
+async def world(tmp_path):
+    async with built_world(tmp_path) as w:
+        yield w
+
+
+# ----- the properties -------------------------------------------------------------------------
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.after_tag: list[tuple[str, str]] = []
+        self._last: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+        self._last = tag
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        self._last = None
+
+    def handle_data(self, data):
+        if self._last is not None:
+            self.after_tag.append((self._last, data))
+        self._last = None
+
+    def handle_comment(self, data):
+        self.tags.append(("!--", []))
+
+
+def check_html(fragment: str) -> None:
+    """(c) Only the allowed tags and attributes; no live link other than http(s)/mailto; the
+    user's own markup (our xss-… markers) never opens a tag."""
+    parser = _Tags()
+    parser.feed(fragment)
+    parser.close()
+    for tag, attrs in parser.tags:
+        assert tag in ALLOWED_TAGS, f"tag <{tag}> in {fragment[:300]!r}"
+        for name, value in attrs:
+            assert name in ALLOWED_ATTRIBUTES.get(tag, set()), f"attribute {name} on <{tag}>"
+            assert not name.startswith("on")
+            value = (value or "").strip().lower()
+            if name == "href":
+                assert value.startswith(("https://", "http://", "mailto:")), f"href {value!r}"
+            assert "javascript:" not in value and "evil.example" not in value and "tracker" not in value
+    for tag, data in parser.after_tag:
+        assert not data.startswith("xss-"), f"user markup became <{tag}>{data}"
+    assert "<script" not in fragment.lower() and "<img" not in fragment.lower()
+
+
+def check_event(content: dict) -> None:
+    """(b, c, e, f) for one event the bot sent."""
+    body = content.get("body")
+    assert isinstance(body, str) and body.strip(), "an empty message"
+    plain_json = json.dumps(content, ensure_ascii=False).encode()
+    ascii_json = json.dumps(content).encode()
+    assert len(plain_json) + ENVELOPE < LIMIT
+    # In an encrypted room the whole content travels as base64 ciphertext: a third bigger.
+    assert (len(ascii_json) + 200) * 4 // 3 + ENVELOPE < LIMIT, f"{len(ascii_json)} bytes of content"
+    assert content.get("m.mentions") == {}, f"mentions {content.get('m.mentions')!r}"
+    assert not BIDI_CONTROLS.search(body), "a direction override reached the message"
+    if "formatted_body" in content:
+        assert content["format"] == "org.matrix.custom.html"
+        assert not BIDI_CONTROLS.search(content["formatted_body"])
+        check_html(content["formatted_body"])
+    if content.get("msgtype") == "m.notice":
+        assert "formatted_body" in content
+
+
+def check_turn(turn: Turn, *, must_answer: bool = True) -> None:
+    assert "error.unexpected" not in turn.keys, f"apology sent for {turn.text[:200]!r}"
+    assert not any("failed" in m for m in turn.logs)
+    if must_answer:
+        assert turn.sent, f"no answer to {turn.text[:200]!r}"
+    for sent in turn.sent:
+        assert sent.event_type == "m.room.message"
+        check_event(sent.content)
+    if turn.rejected:
+        assert turn.changed() == [], f"rejected {turn.text[:120]!r} yet changed {turn.changed()}"
+    # 100 KB must not cost a second of CPU anywhere on the command path.
+    assert turn.cpu_s < 1.0, f"{turn.cpu_s:.2f} s CPU for {len(turn.text)} characters"
+
+
+# ----- the command parser, without Matrix ------------------------------------------------------
+
+def test_the_registry_is_what_the_fuzzer_covers():
+    names = {c.name for c in COMMANDS}
+    assert len(COMMANDS) >= 50
+    assert {"help", "ping", "setup", "status", "close", "consult", "send", "edit", "checkin", "impact",
+            "workshops plan", "workshop", "rsvp", "summary", "prompt add", "reminders"} <= names
+    assert ROOM_COMMANDS and DM_COMMANDS and len({id(c) for c in ROOM_COMMANDS + DM_COMMANDS}) == len(COMMANDS)
+
+
+def _timed(fn, *args):
+    cpu = time.process_time()
+    try:
+        return fn(*args)
+    finally:
+        assert time.process_time() - cpu < 1.0, f"{time.process_time() - cpu:.2f} s CPU"
+
+
+@fuzz(300)
+@given(cmd=st.sampled_from(COMMANDS), label_case=st.sampled_from((str, str.upper, str.title)),
+       args=arguments(), is_dm=st.booleans())
+def test_find_and_parse_never_crash_and_stay_fast(cmd, label_case, args, is_dm):
+    label = label_case(cmd.name)
+    text = f"{label} {args}"
+    found, rest = _timed(REGISTRY.find, text, is_dm)
+    assert found is not None, text[:80]
+    # The longest name wins, so `prompt add …` is not `prompt` with argument `add`.
+    assert len(found.name.split()) >= len(cmd.name.split()) or found.name == cmd.name
+    assert len(rest) <= len(text)
+    try:
+        values = _timed(found.parse, rest)
+    except InputError as exc:
+        assert exc.key
+    else:
+        assert {p.name for p in found.params if p.required} <= set(values) <= {p.name for p in found.params}
+
+
+@fuzz(300)
+@given(text=st.one_of(lines(), huge(), st.text()), is_dm=st.booleans())
+def test_reading_a_message_never_crashes(text, is_dm):
+    for body in (text, "!cop " + text, "> <@x:y> quoted\n> more\n\n" + text):
+        line = _timed(command_text, _timed(strip_reply_fallback, body), "!cop", is_dm)
+        assert line is None or len(line) <= len(body)
+        if line is not None:
+            _timed(REGISTRY.find, line, is_dm)
+
+
+# ----- every command through the dispatcher --------------------------------------------------
+
+FIXED_ARGUMENTS = ("", "1 <script>alert(1)</script> [x](javascript:alert(1)) ![](http://tracker.evil.example/p)",
+                   "@room \u202eesolc \u200byes", "x" * HUGE, "2027-02-30 25:61 every -1 weeks count 0")
+
+
+async def test_every_command_answers_hostile_arguments_from_each_role(world):
+    """Each registered command, with a fixed set of hostile arguments, from a facilitator, a
+    member and someone outside the community, in the room and in a DM."""
+    seen = 0
+    for cmd in COMMANDS:
+        where = {"room": ((FAC, False), (BOB, False), (EVE, False), (BOB, True)),
+                 "dm": ((BOB, True), (EVE, True), (FAC, False)),
+                 "any": ((FAC, False), (EVE, False), (BOB, True), (EVE, True))}[cmd.scope]
+        for args in FIXED_ARGUMENTS:
+            for sender, dm in where:
+                await world.reset()
+                check_turn(await world.say(f"{cmd.name} {args}", sender=sender, dm=dm))
+                seen += 1
+    assert seen >= len(COMMANDS) * len(FIXED_ARGUMENTS) * 3
+
+
+@st.composite
+def command_lines(draw, commands):
+    cmd = draw(st.sampled_from(commands))
+    label = draw(st.sampled_from((cmd.name, *cmd.aliases)))
+    label = draw(st.sampled_from((label, label.upper(), label.title())))
+    glue = draw(st.sampled_from((" ", " ", "\n", "  ")))
+    return f"{label}{glue}{draw(arguments())}"
+
+
+@fuzz(250)
+@given(text=command_lines(ROOM_COMMANDS), sender=st.sampled_from((FAC, FAC, BOB, EVE)))
+async def test_room_commands_under_hostile_input(world, text, sender):
+    await world.reset()
+    check_turn(await world.say(text, sender=sender, dm=False))
+
+
+@fuzz(200)
+@given(text=st.one_of(command_lines(DM_COMMANDS), lines(), free_text()), sender=st.sampled_from((BOB, BOB, EVE)))
+async def test_dm_commands_under_hostile_input(world, text, sender):
+    await world.reset()
+    check_turn(await world.say(text, sender=sender, dm=True))
+
+
+@fuzz(80)
+@given(code_in=st.booleans(), verb=st.sampled_from(("followup", "status", "replies", "close", "suivi")),
+       args=arguments())
+async def test_case_code_commands_under_hostile_input(world, code_in, verb, args):
+    await world.reset()
+    code = world.code if code_in else args.split(" ")[0][:60]
+    check_turn(await world.say(f"{verb} {code} {args}", sender=BOB, dm=True))
+
+
+# ----- the DM conversations: a consultation draft and check-in answers -----------------------
+
+@fuzz(60)
+@given(first=free_text(), then=st.lists(st.one_of(free_text(), st.builds("edit {}".format, free_text()),
+                                                  st.sampled_from(("send", "cancel", "edit", "help", "consult"))),
+                                        max_size=3))
+async def test_a_consultation_draft_with_hostile_text(world, first, then):
+    await world.reset()
+    opened = await world.say("consult", sender=BOB, dm=True)
+    check_turn(opened)
+    assert "consult.intro" in opened.keys
+    for text in (first, *then):
+        turn = await world.say(text, sender=BOB, dm=True)
+        check_turn(turn)
+        if "consult.sent" not in turn.keys and "consult.followup_sent" not in turn.keys:
+            # Drafts never touch the disk: only `send` stores anything.
+            assert turn.changed() == [], f"{text[:80]!r} changed {turn.changed()}"
+
+
+ANSWERS = st.sampled_from(("4 3 3 1 n", "4", "n", "7", "yes", "no", "skip", "tags", "cancel", "1 2 3 4 5 6",
+                           "#collab.power", "reflexive.practice, risk.assess", "oui", "4 3 3 1"))
+
+
+@fuzz(60)
+@given(answers=st.lists(st.one_of(ANSWERS, ANSWERS, free_text(), lines()), min_size=1, max_size=6))
+async def test_check_in_answers_under_hostile_input(world, answers):
+    await world.reset()
+    opened = await world.say("checkin", sender=BOB, dm=True)
+    check_turn(opened)
+    assert "checkin.intro" in opened.keys
+    for text in answers:
+        turn = await world.say(text, sender=BOB, dm=True)
+        check_turn(turn)
+        if not SAVED_CHECKIN & set(turn.keys):
+            assert turn.changed() == [], f"{text[:80]!r} changed {turn.changed()}"
