@@ -13,6 +13,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 HUGE = 100_000  # characters: "texts of 100 KB"
+BIG = 19_900  # just under bot.framework.MAX_COMMAND_CHARS, with room for the command's name
 
 HTML_INJECTION = (
     "<script>alert('xss-script')</script>",
@@ -135,16 +136,18 @@ def lines(max_words: int = 8) -> st.SearchStrategy[str]:
                               max_size=3))
 
 
-def huge() -> st.SearchStrategy[str]:
-    """About 100 KB: one hostile unit repeated, so the whole text shares its worst case."""
+def huge(size: int = HUGE) -> st.SearchStrategy[str]:
+    """`size` characters (100 KB by default): one hostile unit repeated, so the whole text shares
+    its worst case (astral characters and escapes make the JSON up to 12 bytes a character)."""
     unit = st.one_of(st.sampled_from(ATTACKS + TOKENS), lines(3).filter(bool), st.text(min_size=1, max_size=30))
     sep = st.sampled_from(("", " ", "\n", "-"))
-    return st.builds(lambda u, s: ((u + s) * (HUGE // max(1, len(u + s)) + 1))[:HUGE], unit, sep)
+    return st.builds(lambda u, s: ((u + s) * (size // max(1, len(u + s)) + 1))[:size], unit, sep)
 
 
 def arguments() -> st.SearchStrategy[str]:
-    """What follows a command name: usually a short hostile line, now and then 100 KB."""
-    return st.one_of(lines(), lines(), lines(), huge())
+    """What follows a command name: usually a short hostile line, now and then 100 KB, or just
+    under the dispatcher's 20,000-character limit so that the command itself gets it."""
+    return st.one_of(lines(), lines(), lines(), huge(), huge(BIG))
 
 
 def free_text() -> st.SearchStrategy[str]:

@@ -21,6 +21,7 @@ table after each example that changed one, so accepted commands do not leak into
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -29,17 +30,19 @@ import time
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from nio import RoomMessageText
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from bot.app import CopBot, command_text, strip_reply_fallback
 from bot.checkins.desk import CheckinDesk
 from bot.consult.desk import Desk
 from bot.framework import MAX_COMMAND_CHARS, Registry
 from bot.i18n import Catalogue
-from bot.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from bot.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render, shown
 from domain.errors import InputError
 from tests.fakes import FakeRoom, Harness
 from tests.strategies import ATTACKS, HUGE, arguments, free_text, huge, lines
@@ -290,6 +293,8 @@ def check_turn(turn: Turn, *, must_answer: bool = True) -> None:
         check_event(sent.content)
     if turn.rejected:
         assert turn.changed() == [], f"rejected {turn.text[:120]!r} yet changed {turn.changed()}"
+    # Shown by --hypothesis-show-statistics: how many inputs got past the parsers.
+    event("rejected" if turn.rejected else ("changed state" if turn.changed() else "accepted, read only"))
     # 100 KB must not cost a second of CPU anywhere on the command path.
     assert turn.cpu_s < 1.0, f"{turn.cpu_s:.2f} s CPU for {len(turn.text)} characters"
 
@@ -395,6 +400,24 @@ async def test_case_code_commands_under_hostile_input(world, code_in, verb, args
     check_turn(await world.say(f"{verb} {code} {args}", sender=BOB, dm=True))
 
 
+# Valid beginnings whose last argument is free text: hostile text then reaches the command,
+# is stored, announced and echoed, instead of stopping at the first parser.
+FREE_TEXT_ROOM = ("close ", "stage next ", "stage set maturing ", "workshop 2 topic ", "workshop 2 cancel ",
+                  "workshop 2 link ", "prompt add coalescing ", "prompt add stewardship Why? ", "setup ",
+                  "attended 1 @bob:test ", "reminders ", "prompts every ", "prompts hours ", "help ",
+                  "workshops plan 2027-03-02 10:00 every 2 weeks ", "summary series ")
+FREE_TEXT_DM = ("consult ", "consult north-circle ", "impact ", "impact north-circle ", "checkin ", "help ",
+                "summary --cop ", "impact delete ", "forget-me ")
+
+
+@fuzz(150)
+@given(start=st.sampled_from(FREE_TEXT_ROOM + FREE_TEXT_DM), text=free_text())
+async def test_free_text_arguments_reach_the_commands(world, start, text):
+    await world.reset()
+    dm = start in FREE_TEXT_DM
+    check_turn(await world.say(start + text, sender=BOB if dm else FAC, dm=dm))
+
+
 # ----- the DM conversations: a consultation draft and check-in answers -----------------------
 
 @fuzz(60)
@@ -430,3 +453,111 @@ async def test_check_in_answers_under_hostile_input(world, answers):
         check_turn(turn)
         if not SAVED_CHECKIN & set(turn.keys):
             assert turn.changed() == [], f"{text[:80]!r} changed {turn.changed()}"
+
+
+# ----- the app's reading of an event: the plain body decides, never the formatted one --------
+
+class _NioRoom:
+    """What the app reads of a nio MatrixRoom to tell a DM from a room."""
+
+    def __init__(self, member_count: int, name: str | None):
+        self.member_count, self.name = member_count, name
+
+
+def _app(world: World) -> CopBot:
+    """The real CopBot._handle, with the Harness's services and fake client."""
+    bot = CopBot(world.h.config, clock=world.h.clock)
+    bot.services = world.h.services
+    bot.client = SimpleNamespace(rooms={ROOM: _NioRoom(3, "North circle"), DM[BOB]: _NioRoom(2, None)})
+    return bot
+
+
+def _event(body: str, formatted: str | None, sender: str) -> RoomMessageText:
+    content = {"msgtype": "m.text", "body": body}
+    if formatted is not None:
+        content.update(format="org.matrix.custom.html", formatted_body=formatted)
+    return RoomMessageText.from_dict({
+        "type": "m.room.message", "event_id": "$fuzz", "sender": sender, "room_id": ROOM,
+        "origin_server_ts": int(world_now_ms()), "content": content})
+
+
+def world_now_ms() -> float:
+    return datetime(2027, 1, 26, 10, 0, tzinfo=TZ).timestamp() * 1000
+
+
+async def handled(world: World, body: str, formatted: str | None, *, sender: str = FAC,
+                  room: str = ROOM) -> tuple[list[str], dict]:
+    """Bodies the bot sent for one event, and the tables after it; state reset before."""
+    await world.reset()
+    await _app(world)._handle(room, _event(body, formatted, sender))
+    world.current = world.tables()
+    return [s.body for s in world.h.client.sent], world.current
+
+
+READ_ONLY_BODIES = ("!cop status", "!cop ping", "!cop help", "!cop stage", "!cop workshops", "!cop roles",
+                    "hello everyone", "> <@fac:test> !cop close\n\n!cop status", "!cop\u200b status",
+                    "\u200b!cop ping", "!cop sta\u200btus")
+DESTRUCTIVE = ("!cop close", "!cop stage next", "!cop language fr", "!cop role @eve:test facilitator",
+               "!cop workshop 1 cancel", "!cop consultations review on")
+
+
+@fuzz(60)
+@given(body=st.sampled_from(READ_ONLY_BODIES), order=st.sampled_from(DESTRUCTIVE),
+       wrapper=st.sampled_from(("<b>{}</b>", "{}", "<mx-reply>{}</mx-reply>", '<a href="javascript:x">{}</a>',
+                                "<p>{}</p><script>{}</script>", "<!-- {} -->", "<code>{}</code>")),
+       noise=lines(3))
+async def test_a_formatted_body_that_disagrees_is_never_obeyed(world, body, order, wrapper, noise):
+    """body "!cop status", formatted_body "<b>!cop close</b>": the bot answers the status and
+    changes nothing; the same as for the body alone."""
+    formatted = wrapper.replace("{}", order + " " + noise)
+    with_html, tables_with = await handled(world, body, formatted)
+    plain_only, tables_plain = await handled(world, body, None)
+    assert with_html == plain_only
+    assert tables_with == tables_plain
+    for sent in world.h.client.sent:
+        check_event(sent.content)
+
+
+async def test_the_body_decides_which_command_runs(world):
+    sent, tables = await handled(world, "!cop status", "<b>!cop close</b>")
+    assert len(sent) == 1 and sent[0].startswith("North circle (`north-circle`), open")
+    assert [r for r in tables["communities"][1]][0][tables["communities"][0].index("closed_at")] is None
+    # Chatter in the room is not a command, whatever its HTML says, and gets no answer.
+    assert (await handled(world, "see you thursday", "<b>!cop close</b>"))[0] == []
+    # A reply quoting a command runs only what was written below the quote.
+    sent, _ = await handled(world, "> <@fac:test> !cop close\n\n!cop ping", None)
+    assert len(sent) == 1 and sent[0].startswith("pong")
+
+
+async def test_invisible_characters_neither_hide_nor_forge_a_command(world):
+    """Zero-width characters and direction marks do not change what a line means: a line that
+    shows as `!cop status` is that command; one that shows as something else is not."""
+    for body in ("!cop\u200b status", "\u200b!cop status", "\ufeff!cop status", "!cop sta\u200btus",
+                 "\u200e!cop status", "!cop \u2060 status"):
+        sent, _ = await handled(world, body, None)
+        assert len(sent) == 1 and sent[0].startswith("North circle (`north-circle`)"), body
+    # Shows as "!cop status" but is "sutats" reversed: an unknown command, echoed without the override.
+    sent, _ = await handled(world, "!cop \u202esutats", None)
+    assert len(sent) == 1 and sent[0].startswith("Unknown command `sutats`"), sent
+    # Not the prefix: "!copstatus", "!cop-status", a look-alike (Cyrillic о), and a prefix that
+    # shows reversed ("poc!") are chatter.
+    for body in ("!copstatus", "!cop-status", "!c\u043ep status", "\u202e!cop\u202c"):
+        assert (await handled(world, body, None))[0] == [], body
+    # A line of invisible characters after the prefix is an empty command: the help.
+    sent, _ = await handled(world, "!cop \u200b\u200b", None)
+    assert len(sent) == 1 and "Commands you can use here" in sent[0]
+
+
+# ----- rendering: a value is inserted as written, once, and never read as markup -------------
+
+@fuzz(300)
+@given(a=st.one_of(lines(), st.sampled_from(ATTACKS)), b=st.one_of(lines(), st.sampled_from(ATTACKS)))
+def test_values_are_inserted_verbatim_and_escaped(a, b):
+    text = render("**Note:** {a} and `{b}`", {"a": a, "b": b})
+    # The plain body holds each value exactly as written (no other value, no markup), minus the
+    # direction overrides, which no message carries.
+    assert text.plain == shown(f"Note: {a} and `{b}`")
+    check_html(text.html)
+    # The HTML shows the same text (HTML reads a carriage return as a line feed).
+    assert html.unescape(re.sub(r"<[^>]+>", "", text.html.replace("<br>", "\n"))) == \
+        shown(f"Note: {a} and {b}").replace("\r\n", "\n").replace("\r", "\n")
