@@ -159,4 +159,4 @@ def free_text() -> st.SearchStrategy[str]:
         "acorn-tidal-bravado-sprout",
     ))
     return st.one_of(lines(12), st.builds(_join, st.lists(st.one_of(sentence, words()), max_size=10),
-                                          st.just([" "])), huge())
+                                          st.just([" "])), huge(), huge(BIG))

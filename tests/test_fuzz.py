@@ -34,6 +34,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis.control import currently_in_test_context
 from nio import RoomMessageText
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
@@ -294,7 +295,8 @@ def check_turn(turn: Turn, *, must_answer: bool = True) -> None:
     if turn.rejected:
         assert turn.changed() == [], f"rejected {turn.text[:120]!r} yet changed {turn.changed()}"
     # Shown by --hypothesis-show-statistics: how many inputs got past the parsers.
-    event("rejected" if turn.rejected else ("changed state" if turn.changed() else "accepted, read only"))
+    if currently_in_test_context():
+        event("rejected" if turn.rejected else ("changed state" if turn.changed() else "accepted, read only"))
     # 100 KB must not cost a second of CPU anywhere on the command path.
     assert turn.cpu_s < 1.0, f"{turn.cpu_s:.2f} s CPU for {len(turn.text)} characters"
 
@@ -336,7 +338,7 @@ def test_find_and_parse_never_crash_and_stay_fast(cmd, label_case, args, is_dm):
         assert {p.name for p in found.params if p.required} <= set(values) <= {p.name for p in found.params}
 
 
-@fuzz(300)
+@fuzz(120)
 @given(text=st.one_of(lines(), huge(), st.text()), is_dm=st.booleans())
 def test_reading_a_message_never_crashes(text, is_dm):
     for body in (text, "!cop " + text, "> <@x:y> quoted\n> more\n\n" + text):
@@ -349,7 +351,7 @@ def test_reading_a_message_never_crashes(text, is_dm):
 # ----- every command through the dispatcher --------------------------------------------------
 
 FIXED_ARGUMENTS = ("", "1 <script>alert(1)</script> [x](javascript:alert(1)) ![](http://tracker.evil.example/p)",
-                   "@room \u202eesolc \u200byes", "x" * HUGE, "2027-02-30 25:61 every -1 weeks count 0")
+                   "2 @room \u202eesolc \u200byes 2027-02-30 25:61 every -1 weeks", "x" * HUGE)
 
 
 async def test_every_command_answers_hostile_arguments_from_each_role(world):
@@ -377,14 +379,14 @@ def command_lines(draw, commands):
     return f"{label}{glue}{draw(arguments())}"
 
 
-@fuzz(250)
+@fuzz(150)
 @given(text=command_lines(ROOM_COMMANDS), sender=st.sampled_from((FAC, FAC, BOB, EVE)))
 async def test_room_commands_under_hostile_input(world, text, sender):
     await world.reset()
     check_turn(await world.say(text, sender=sender, dm=False))
 
 
-@fuzz(200)
+@fuzz(150)
 @given(text=st.one_of(command_lines(DM_COMMANDS), lines(), free_text()), sender=st.sampled_from((BOB, BOB, EVE)))
 async def test_dm_commands_under_hostile_input(world, text, sender):
     await world.reset()
@@ -550,7 +552,7 @@ async def test_invisible_characters_neither_hide_nor_forge_a_command(world):
 
 # ----- rendering: a value is inserted as written, once, and never read as markup -------------
 
-@fuzz(300)
+@fuzz(150)
 @given(a=st.one_of(lines(), st.sampled_from(ATTACKS)), b=st.one_of(lines(), st.sampled_from(ATTACKS)))
 def test_values_are_inserted_verbatim_and_escaped(a, b):
     text = render("**Note:** {a} and `{b}`", {"a": a, "b": b})
@@ -558,6 +560,86 @@ def test_values_are_inserted_verbatim_and_escaped(a, b):
     # direction overrides, which no message carries.
     assert text.plain == shown(f"Note: {a} and `{b}`")
     check_html(text.html)
-    # The HTML shows the same text (HTML reads a carriage return as a line feed).
-    assert html.unescape(re.sub(r"<[^>]+>", "", text.html.replace("<br>", "\n"))) == \
-        shown(f"Note: {a} and {b}").replace("\r\n", "\n").replace("\r", "\n")
+    # The HTML shows the same text (line ends compared as line feeds).
+    def lf(t: str) -> str:
+        return t.replace("\r\n", "\n").replace("\r", "\n")
+
+    assert lf(html.unescape(re.sub(r"<[^>]+>", "", text.html.replace("<br>", "\n")))) == \
+        lf(shown(f"Note: {a} and {b}"))
+
+
+# ----- what the properties look like on inputs that get through ------------------------------
+
+HOSTILE = ("<script>alert('xss-script')</script> <img src=x onerror=alert(1)> "
+           "[click](javascript:alert(1)) ![](http://tracker.evil.example/p.png) <em>xss-em</em> "
+           "@room <a href=\"https://matrix.to/#/@victim:evil.example\">xss-a</a> \u202eesolc\u202c")
+
+
+def _html_of(sent) -> str:
+    return "".join(s.content.get("formatted_body", "") for s in sent)
+
+
+async def test_a_hostile_consultation_is_previewed_as_text(world):
+    await world.reset()
+    turn = await world.say("consult We need advice. " + HOSTILE, sender=BOB, dm=True)
+    check_turn(turn)
+    assert "consult.preview" in turn.keys and turn.changed() == []
+    [preview] = turn.sent
+    # Shown as written (scrubbed: "@room" looks like a handle; overrides dropped), escaped in the
+    # HTML, never live.
+    assert "<script>alert('xss-script')</script> <img src=x onerror=alert(1)>" in preview.body
+    assert "[handle]" in preview.body and "\u202e" not in preview.body and "esolc" in preview.body
+    assert "&lt;script&gt;" in _html_of(turn.sent) and "&lt;em&gt;xss-em&lt;/em&gt;" in _html_of(turn.sent)
+    sent = await world.say("send", sender=BOB, dm=True)
+    check_turn(sent)
+    assert "consult.sent" in sent.keys and sent.changed() == ["consultations"]
+    # Posted in the room with the same text, notifying nobody.
+    world.h.clock.at = world.h.clock.now() + timedelta(hours=1)
+    await world.h.run_due()
+    [post] = [s for s in world.h.client.sent if s.room_id == ROOM]
+    check_event(post.content)
+    assert "<em>xss-em</em>" in post.body and post.content["m.mentions"] == {}
+
+
+async def test_announcements_with_spoofed_mentions_notify_nobody(world):
+    for line in ("stage next " + HOSTILE, "workshop 2 topic @room @fac:test please come", "close " + HOSTILE):
+        await world.reset()
+        turn = await world.say(line, sender=FAC, dm=False)
+        check_turn(turn)
+        assert not turn.rejected and turn.changed(), line
+        [announcement] = turn.sent
+        assert "@room" in announcement.body and announcement.content["m.mentions"] == {}
+
+
+async def test_hostile_check_in_story_is_stored_as_text(world):
+    await world.reset()
+    for text in ("checkin", "4 3 3 1 n", "I told <b>everyone</b> " + HOSTILE, "skip", "yes"):
+        turn = await world.say(text, sender=BOB, dm=True)
+        check_turn(turn)
+    assert SAVED_CHECKIN & set(turn.keys) and turn.changed() == ["checkins"]
+
+
+async def test_100_kb_in_a_conversation_gets_a_clear_answer_fast(world):
+    """The DM intercepts read a message before the dispatcher's length limit does."""
+    big = ("<b>x</b> \u200b#IPV acorn-tidal " * 5000)[:HUGE]
+    await world.reset()
+    await world.say("consult", sender=BOB, dm=True)
+    turn = await world.say(big, sender=BOB, dm=True)
+    check_turn(turn)
+    assert "consult.too_long" in turn.keys
+    await world.reset()
+    for text, key in (("checkin", "checkin.intro"), (big, "checkin.bad_value"), ("4 3 3 1 n", "checkin.ask_text"),
+                      (big, "checkin.text_too_long")):
+        turn = await world.say(text, sender=BOB, dm=True)
+        check_turn(turn)
+        assert key in turn.keys, (key, turn.keys)
+
+
+async def test_a_long_note_of_wide_characters_is_split_under_the_limit(world):
+    """19,900 astral characters (12 bytes each, escaped) in a note announced in the room."""
+    await world.reset()
+    note = "\U0001d54f\U0001f469\u200d\U0001f467 " * 3980
+    turn = await world.say("stage next " + note, sender=FAC, dm=False)
+    check_turn(turn)
+    assert len(turn.sent) > 1
+    assert "".join(s.body for s in turn.sent).count("\U0001d54f") == 3980
