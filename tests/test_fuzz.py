@@ -643,3 +643,19 @@ async def test_a_long_note_of_wide_characters_is_split_under_the_limit(world):
     check_turn(turn)
     assert len(turn.sent) > 1
     assert "".join(s.body for s in turn.sent).count("\U0001d54f") == 3980
+
+
+async def test_a_failing_check_in_answer_gets_the_apology_not_silence(world, monkeypatch):
+    """The consultation intercept apologised for its failures; the check-in one was silent (the
+    app only logged the exception), and the Harness raised it."""
+    import bot.commands.checkins as checkins
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    await world.reset()
+    await world.say("checkin", sender=BOB, dm=True)
+    monkeypatch.setattr(checkins, "step", broken)
+    turn = await world.say("4 3 3 1 n", sender=BOB, dm=True)
+    assert turn.keys == ["error.unexpected"] and len(turn.sent) == 1
+    assert turn.sent[0].body.startswith("Sorry, something went wrong on my side") and turn.changed() == []
