@@ -41,7 +41,7 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 from bot.app import CopBot, command_text, strip_reply_fallback
 from bot.checkins.desk import CheckinDesk
 from bot.consult.desk import Desk
-from bot.framework import MAX_COMMAND_CHARS, Registry
+from bot.framework import Registry
 from bot.i18n import Catalogue
 from bot.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render, shown
 from domain.errors import InputError
