@@ -33,7 +33,7 @@ from bot.consult.desk import Desk
 from bot.consult.posting import PROVIDER as CONSULT, ConsultJobs
 from bot.context import Context
 from bot.dm import intercept
-from bot.framework import Registry, dispatch, incident_id
+from bot.framework import Registry, dispatch, incident_id, leading_words
 from bot.i18n import Catalogue
 from bot.keys import Keyring, load_or_create_secret
 from bot.logs import fields
@@ -87,12 +87,12 @@ def thread_root_of(event: Any) -> str | None:
 
 
 def command_text(body: str, prefix: str, is_dm: bool) -> str | None:
-    """The command part of a message, or None if it is not addressed to the bot."""
-    stripped = body.strip()
-    head = stripped.split(None, 1)
+    """The command part of a message, or None if it is not addressed to the bot. The prefix is
+    read as it shows: invisible characters in or around it (`!cop\u200b`) do not hide it."""
+    head, rest = leading_words(body, 1)
     if head and head[0].lower() == prefix.lower():
-        return stripped[len(head[0]):].strip()
-    return stripped if is_dm else None
+        return rest
+    return body.strip() if is_dm else None
 
 
 def inviter_allowed(inviter: str, allowed: tuple[str, ...]) -> bool:

@@ -19,8 +19,10 @@ import importlib
 import inspect
 import logging
 import pkgutil
+import re
 import secrets
 import typing
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Literal
 
@@ -117,6 +119,34 @@ class Command:
         return values
 
 
+# Embeddings, overrides and isolates reorder what follows them: a word holding one does not show
+# as its letters ("\u202esutats" shows as "status"), so they are kept, and the word matches nothing.
+_REORDERING = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
+def visible(word: str) -> str:
+    """The word as a reader sees it: without the format characters that show nothing and move
+    nothing (zero-width spaces and joiners, the byte-order mark, direction marks)."""
+    return "".join(c for c in word if c in _REORDERING or unicodedata.category(c) != "Cf")
+
+
+_WORD = re.compile(r"\S+")
+
+
+def leading_words(text: str, n: int) -> tuple[list[str], str]:
+    """The first `n` words of `text` as they show (see `visible`; a word made only of invisible
+    characters is no word), and the rest of the text as written."""
+    words: list[str] = []
+    end = 0
+    for match in _WORD.finditer(text):
+        if len(words) == n:
+            break
+        end = match.end()
+        if shown := visible(match.group()):
+            words.append(shown)
+    return words, text[end:].strip()
+
+
 def _convert(param: Param, token: str) -> Any:
     kind = param.kind
     if isinstance(kind, Converter):
@@ -198,15 +228,14 @@ class Registry:
         return next((c for c in found if c.fits(is_dm)), found[0])
 
     def find(self, text: str, is_dm: bool = False) -> tuple[Command | None, str]:
-        """The command named by the first words of `text`, and the rest of the text."""
-        words = text.split()
-        for n in range(min(self._longest, len(words)), 0, -1):
+        """The command named by the first words of `text`, and the rest of the text.
+
+        Names are compared as they show: `sta\u200btus` is `status`."""
+        words, _ = leading_words(text, self._longest)
+        for n in range(len(words), 0, -1):
             cmd = self._pick(self._by_name.get(tuple(w.lower() for w in words[:n])), is_dm)
             if cmd is not None:
-                rest = text.strip()
-                for _ in range(n):
-                    rest = rest[len(rest.split(None, 1)[0]):].lstrip()
-                return cmd, rest
+                return cmd, leading_words(text, n)[1]
         return None, text
 
     def get(self, name: str, is_dm: bool = False) -> Command | None:
@@ -236,7 +265,7 @@ async def dispatch(registry: Registry, ctx: Any, text: str) -> None:
     if len(text) > MAX_COMMAND_CHARS:
         await ctx.reply("error.too_long", limit=MAX_COMMAND_CHARS)
         return
-    if not text.strip():
+    if not visible(text).strip():
         text = "help"
     cmd, argtext = registry.find(text, ctx.is_dm)
     if cmd is None:

@@ -35,7 +35,7 @@ class Text:
 
     @classmethod
     def of(cls, plain: str, html_: str) -> "Text":
-        return cls(((plain, sanitize(html_)),))
+        return cls(((shown(plain), shown(sanitize(html_))),))
 
     @classmethod
     def escaped(cls, plain: str) -> "Text":
@@ -49,12 +49,24 @@ class Text:
         return cls(tuple(part for t in texts for part in t.parts))
 
 
+# What no message carries: bidirectional embeddings, overrides and isolates (U+202A-E,
+# U+2066-9), with which a user's value could reverse the display of the rest of the bot's
+# message ("Note: \u202eesolc"), and NUL, which the HTML sanitizer drops (the plain body and
+# the HTML would then differ).
+_UNSHOWN = dict.fromkeys([0, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def shown(text: str) -> str:
+    return text.translate(_UNSHOWN)
+
+
 def sanitize(fragment: str) -> str:
     return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes={"https", "http", "mailto"}, link_rel=None)
 
 
 _CODE = re.compile(r"`([^`\n]+)`")
+_TOKEN = re.compile(r"\x00(\d+)\x00")
 _BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")
 
 
@@ -86,13 +98,16 @@ def render(template: str, params: dict[str, object]) -> Text:
     tokens = {name: f"\x00{i}\x00" for i, name in enumerate(dict.fromkeys(fields))}
     skeleton = template.format(**tokens)
     plain, markup = _markup_to_plain(skeleton), _markup_to_html(skeleton)
-    for name, token in tokens.items():
+    values_plain, values_html = [], []
+    for name in tokens:
         value = params[name]
         if isinstance(value, Text):
-            value_plain, value_html = value.plain, value.html
+            values_plain.append(value.plain)
+            values_html.append(value.html)
         else:
-            value_plain = str(value)
-            value_html = html.escape(value_plain, quote=False).replace("\n", "<br>")
-        plain = plain.replace(token, value_plain)
-        markup = markup.replace(token, value_html)
+            values_plain.append(shown(str(value)))
+            values_html.append(html.escape(values_plain[-1], quote=False).replace("\n", "<br>"))
+    # One pass: a value that happens to hold a token ("\x001\x00") is never filled in again.
+    plain = _TOKEN.sub(lambda m: values_plain[int(m.group(1))], plain)
+    markup = _TOKEN.sub(lambda m: values_html[int(m.group(1))], markup)
     return Text.of(plain, markup)
