@@ -7,7 +7,16 @@ from pathlib import Path
 
 from bot.app import CopBot
 from bot.config import Config, parse
+from devtools import postgres as pg
 from devtools.synapse import RegisteredUser
+
+
+def database_url(folder: Path) -> str:
+    """SQLite in `folder`; with COPBOT_TEST_DATABASE=postgres, the folder's own database on the
+    test server instead (the same one for every config made for that folder, as with the file)."""
+    if not pg.selected():
+        return "sqlite+aiosqlite:///copbot.db"
+    return pg.ensure_database(pg.server_url_for_tests(), pg.database_name_for(folder))
 
 
 def bot_config(homeserver: str, user: RegisteredUser, folder: Path, **sections: dict) -> Config:
@@ -17,7 +26,7 @@ def bot_config(homeserver: str, user: RegisteredUser, folder: Path, **sections: 
                    "access_token": user.access_token, "device_id": user.device_id,
                    "store_path": "store"},
         "bot": {"secret_file": "secret.key"},
-        "database": {"url": "sqlite+aiosqlite:///copbot.db"},
+        "database": {"url": database_url(folder)},
     }
     for name, values in sections.items():
         raw.setdefault(name, {}).update(values)
