@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 from bot.app import CopBot
@@ -32,6 +33,39 @@ def bot_config(homeserver: str, user: RegisteredUser, folder: Path, **sections: 
         raw.setdefault(name, {}).update(values)
     folder.mkdir(parents=True, exist_ok=True)
     return parse(raw, folder, env={})
+
+
+async def stored_bytes(url: str) -> bytes:
+    """Everything a test database holds, to search for what must never be stored.
+
+    SQLite: the database file with its WAL. PostgreSQL: every row of every table as text,
+    plus, when the server is the tests' own, the database's files after a checkpoint
+    (old row versions not yet vacuumed live only there).
+    """
+    if url.startswith("sqlite"):
+        path = Path(url.split(":///", 1)[1])
+        return b"".join(p.read_bytes() for p in sorted(path.parent.glob(path.name + "*")))
+    import asyncpg
+
+    conn = await asyncpg.connect(**pg._asyncpg_args(url))
+    try:
+        chunks = []
+        for (table,) in await conn.fetch(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"):
+            rows = await conn.fetch(f'SELECT t::text FROM "{table}" t')
+            chunks.append("\n".join(r[0] for r in rows).encode())
+        data_dir = os.environ.get(pg.ENV_DATA)
+        if data_dir:
+            await conn.execute("CHECKPOINT")
+            files = await conn.fetch(
+                "SELECT pg_relation_filepath(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname IN ('public', 'pg_toast') AND c.relkind IN ('r', 'i', 't')")
+            for (relative,) in files:  # the tables, their indexes and TOAST, not the system catalogs
+                path = Path(data_dir) / relative
+                chunks += [p.read_bytes() for p in sorted(path.parent.glob(path.name + "*"))]
+    finally:
+        await conn.close()
+    return b"\n".join(chunks)
 
 
 class RunningBot:
