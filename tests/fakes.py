@@ -130,10 +130,13 @@ class ManualScheduler:
 
 
 class Harness:
-    def __init__(self, folder: Path, lang: str = "en"):
-        self.pg_admin = pg.server_url_for_tests() if pg.selected() else None
+    def __init__(self, folder: Path, lang: str = "en", database_url: str | None = None):
+        """`database_url` picks a database the test made itself (left as it is at the end);
+        otherwise SQLite in `folder`, or with COPBOT_TEST_DATABASE=postgres a fresh database."""
+        self.pg_admin = pg.server_url_for_tests() if pg.selected() and database_url is None else None
         self.pg_database = pg.database_name_for(folder) if self.pg_admin else None
-        url = pg.with_database(self.pg_admin, self.pg_database) if self.pg_admin else "sqlite+aiosqlite:///test.db"
+        url = database_url or (pg.with_database(self.pg_admin, self.pg_database) if self.pg_admin
+                               else "sqlite+aiosqlite:///test.db")
         self.config = parse({
             "matrix": {"homeserver": "http://127.0.0.1:1", "user_id": "@copbot:test",
                        "access_token": "x"},
