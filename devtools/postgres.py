@@ -38,7 +38,7 @@ ENV_BACKEND = "COPBOT_TEST_DATABASE"       # "postgres" runs the tests on Postgr
 ENV_SERVER = "COPBOT_TEST_POSTGRES_URL"    # admin URL of the server the tests use
 ENV_DATA = "COPBOT_TEST_POSTGRES_DATA"    # that server's data folder, when it is ours (file scans)
 ENV_REQUIRE = "COPBOT_REQUIRE_POSTGRES"    # "1": missing binaries fail the run instead of skipping it
-ENV_BIN = "COPBOT_PG_BIN"                  # a folder holding initdb, pg_ctl, postgres
+ENV_BIN = "COPBOT_PG_BIN"                  # the folder holding initdb, pg_ctl, postgres (else searched)
 
 SUPERUSER = "postgres"
 _NEEDED = ("initdb", "pg_ctl", "postgres")
@@ -55,20 +55,28 @@ def _version_key(path: str) -> tuple:
 def find_bin_dir() -> Path:
     """The folder with initdb, pg_ctl and postgres: $COPBOT_PG_BIN, then PATH, then Debian's layout."""
     candidates: list[str] = []
-    if os.environ.get(ENV_BIN):
+    if os.environ.get(ENV_BIN):  # when set, the only place looked at
         candidates.append(os.environ[ENV_BIN])
+    else:
+        candidates += _searched()
+    for folder in candidates:
+        if all(os.access(os.path.join(folder, n), os.X_OK) for n in _NEEDED):
+            return Path(folder)
+    where = os.environ.get(ENV_BIN) or "PATH or /usr/lib/postgresql/*/bin"
+    raise PostgresUnavailable(
+        f"PostgreSQL server binaries (initdb, pg_ctl, postgres) not found in {where}; "
+        "on Debian/Ubuntu: apt-get install postgresql")
+
+
+def _searched() -> list[str]:
+    candidates = []
     for name in _NEEDED:
         found = shutil.which(name)
         if found:  # /usr/local/bin/pg_ctl is often a link into /usr/lib/postgresql/N/bin
             candidates += [os.path.dirname(os.path.realpath(found)), os.path.dirname(found)]
     candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True)
     candidates += sorted(glob.glob("/usr/pgsql-*/bin"), key=_version_key, reverse=True)
-    for folder in candidates:
-        if all(os.access(os.path.join(folder, n), os.X_OK) for n in _NEEDED):
-            return Path(folder)
-    raise PostgresUnavailable(
-        "PostgreSQL server binaries (initdb, pg_ctl, postgres) not found on PATH or in "
-        "/usr/lib/postgresql/*/bin; on Debian/Ubuntu: apt-get install postgresql")
+    return candidates
 
 
 def selected() -> bool:
