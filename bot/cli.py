@@ -115,6 +115,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _copy_db(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
+
     from storage.copy import CopyError, copy_database, shown
 
     try:
@@ -122,8 +124,11 @@ def _copy_db(args: argparse.Namespace) -> int:
     except CopyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except (OSError, ConnectionError) as exc:  # a server that cannot be reached: say so, no traceback
+    except OSError as exc:  # a server that cannot be reached: say so, no traceback
         print(f"error: cannot open a database: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    except DBAPIError as exc:  # refused login, missing database, …: the server's own words
+        print(f"error: {str(exc.orig).splitlines()[0] if exc.orig else exc}; nothing was copied", file=sys.stderr)
         return 1
     width = max(len(c.table) for c in copied)
     for c in copied:

@@ -170,3 +170,7 @@ def test_cli_prints_row_counts_per_table_and_fails_cleanly(tmp_path, capsys):
     assert "the target is not empty" in capsys.readouterr().err
     assert cli(["copy-db", "--from", "mysql://x", "--to", target]) == 1
     assert "must start with" in capsys.readouterr().err
+    if pg.selected():  # a refused login is one line from the server, not a traceback
+        assert cli(["copy-db", "--from", source, "--to", target.replace("postgres@", "nobody@", 1)]) == 1
+        err = capsys.readouterr().err
+        assert 'role "nobody" does not exist' in err and "Traceback" not in err
