@@ -16,8 +16,20 @@ install: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(PY) -m devtools.demo
 
+# The PostgreSQL run: storage, copy-db and an integration subset, each test on a fresh database
+# of a throwaway server (devtools/postgres.py). Without the server binaries it is skipped, with
+# the reason printed, unless COPBOT_REQUIRE_POSTGRES=1 (CI), which makes that a failure.
+PG_TESTS := tests/test_storage.py tests/test_copy_db.py tests/test_postgres.py tests/test_workshops.py tests/test_prompts.py \
+	tests/test_checkins.py tests/test_summaries.py tests/test_consult.py \
+	tests/test_workshops_synapse.py tests/test_consult_synapse.py
+
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
+	COPBOT_TEST_DATABASE=postgres $(PY) -m pytest -q -rs $(PG_TESTS)
+
+.PHONY: test-postgres
+test-postgres: $(VENV)/.installed
+	COPBOT_TEST_DATABASE=postgres $(PY) -m pytest -q -rs $(PG_TESTS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,4 +1,4 @@
-"""The `copbot` command line: run, check-config, login."""
+"""The `copbot` command line: run, check-config, login, export, copy-db, redact."""
 
 from __future__ import annotations
 
@@ -126,6 +126,30 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _copy_db(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
+
+    from storage.copy import CopyError, copy_database, shown
+
+    try:
+        copied = asyncio.run(copy_database(args.source, args.target))
+    except CopyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a server that cannot be reached: say so, no traceback
+        print(f"error: cannot open a database: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    except DBAPIError as exc:  # refused login, missing database, …: the server's own words
+        print(f"error: {str(exc.orig).splitlines()[0] if exc.orig else exc}; nothing was copied", file=sys.stderr)
+        return 1
+    width = max(len(c.table) for c in copied)
+    for c in copied:
+        print(f"{c.table:<{width}}  {c.rows:>8}")
+    print(f"Copied {sum(c.rows for c in copied)} rows in {len(copied)} tables from {shown(args.source)} "
+          f"to {shown(args.target)}.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="copbot", description="A Matrix bot for communities of practice.")
     p.add_argument("--version", action="version", version=f"copbot {__version__}")
@@ -148,6 +172,14 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--cop", required=True, help="the community's slug")
     exp.add_argument("--out", required=True, help="the folder to write into")
     exp.set_defaults(func=_export)
+    copy = sub.add_parser("copy-db", help="copy every table into a new, empty database (e.g. SQLite to PostgreSQL)",
+                          description="Stop the bot first. The target is migrated, must be empty, and is "
+                                      "filled in one transaction; row counts are printed.")
+    copy.add_argument("--from", dest="source", required=True, metavar="URL",
+                      help="e.g. sqlite+aiosqlite:///data/copbot.db")
+    copy.add_argument("--to", dest="target", required=True, metavar="URL",
+                      help="e.g. postgresql+asyncpg://copbot@/copbot?host=/run/postgresql")
+    copy.set_defaults(func=_copy_db)
     redact = sub.add_parser("redact", help="remove identifiers from a request read from stdin")
     redact_arguments(redact).set_defaults(func=_redact)
     return p

@@ -34,13 +34,21 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 async def flush_deleted(db: async_sessionmaker[AsyncSession]) -> None:
-    """After deleting case text, fold the WAL into the file and empty it.
+    """After deleting case text, make sure no copy of it stays in the database's files.
 
-    With secure_delete the file's old pages are zeroed; the WAL would still hold
+    SQLite: with secure_delete the file's old pages are zeroed; the WAL would still hold
     copies of them until the next checkpoint, so checkpoint now.
+    PostgreSQL: an UPDATE leaves the old row version in the table file until vacuumed, so
+    rewrite the two tables that hold case text (small; a few milliseconds). The server's
+    write-ahead log is outside the bot's reach (see the README).
     """
     engine = db.kw.get("bind")
-    if engine is None or engine.dialect.name != "sqlite":
+    if engine is None:
         return
-    async with engine.connect() as conn:
-        await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    if engine.dialect.name == "sqlite":
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif engine.dialect.name == "postgresql":
+        async with engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")  # VACUUM needs it
+            await conn.exec_driver_sql("VACUUM (FULL) consultations, consultation_followups")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlmodel import func, select
+from datetime import datetime
+
+from sqlmodel import func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import CustomPrompt, PromptPost, PromptSettings
+from storage.models import CustomPrompt, PromptPost, PromptReplier, PromptSettings
+from storage.portable import insert_new
 
 
 async def settings(session: AsyncSession, community_id: int) -> PromptSettings:
@@ -36,3 +39,12 @@ async def reply_total(session: AsyncSession, community_id: int) -> int:
     total = (await session.exec(select(func.sum(PromptPost.replies)).where(
         PromptPost.community_id == community_id))).one()
     return int(total or 0)
+
+
+async def add_reply(session: AsyncSession, post_id: int, member_key: str, at: datetime) -> None:
+    """Count one reply, and its author once, in one statement each: replies handled at the same
+    time (tasks, or other connections on PostgreSQL) are all counted, none twice."""
+    new = await insert_new(session, PromptReplier, post_id=post_id, member_key=member_key)
+    await session.exec(update(PromptPost).where(PromptPost.id == post_id).values(
+        replies=PromptPost.replies + 1, repliers=PromptPost.repliers + (1 if new else 0), last_reply_at=at))
+    await session.commit()

@@ -4,15 +4,52 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 from pathlib import Path
 
 import pytest
 
+from devtools import postgres as pg
 from devtools.botrun import bot_config
 from devtools.member import Member
 from devtools.synapse import Synapse
 
 _names = itertools.count(1)
+
+
+def pytest_collection_modifyitems(config, items):
+    """COPBOT_TEST_DATABASE=postgres without PostgreSQL: fail (COPBOT_REQUIRE_POSTGRES=1) or skip all, saying why."""
+    if not pg.selected() or os.environ.get(pg.ENV_SERVER):
+        return
+    try:
+        pg.find_bin_dir()
+    except pg.PostgresUnavailable as exc:
+        if pg.required():
+            pytest.exit(f"{pg.ENV_REQUIRE}=1: {exc}", returncode=1)
+        reason = f"PostgreSQL run skipped: {exc}"
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(reason, yellow=True, bold=True)
+        for item in items:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def postgres_server():
+    """With COPBOT_TEST_DATABASE=postgres: one throwaway PostgreSQL server for the session
+    (unless COPBOT_TEST_POSTGRES_URL already names one); tests get a database each."""
+    if not pg.selected() or os.environ.get(pg.ENV_SERVER):
+        yield os.environ.get(pg.ENV_SERVER)
+        return
+    server = pg.Postgres().start()
+    os.environ[pg.ENV_SERVER] = server.url()
+    os.environ[pg.ENV_DATA] = str(server.data)
+    try:
+        yield server.url()
+    finally:
+        os.environ.pop(pg.ENV_SERVER, None)
+        os.environ.pop(pg.ENV_DATA, None)
+        server.stop()
 
 
 @pytest.fixture(scope="session")

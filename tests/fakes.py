@@ -1,5 +1,8 @@
 """The maubot testing pattern: a fake client that records what the bot sends,
-a temporary SQLite database and a frozen clock, for fast command tests."""
+a temporary SQLite database and a frozen clock, for fast command tests.
+
+With COPBOT_TEST_DATABASE=postgres the database is a fresh PostgreSQL one instead,
+on the session's throwaway server (devtools/postgres.py), dropped at the end."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from bot.checkins.desk import CheckinDesk
 from bot.checkins.rounds import CheckinJobs
 from bot.prompts.posting import PromptJobs
 from bot.workshops.jobs import WorkshopJobs
+from devtools import postgres as pg
 from prompts import load as load_library
 from storage import communities
 from storage.engine import make_engine, session_factory
@@ -126,12 +130,18 @@ class ManualScheduler:
 
 
 class Harness:
-    def __init__(self, folder: Path, lang: str = "en"):
+    def __init__(self, folder: Path, lang: str = "en", database_url: str | None = None):
+        """`database_url` picks a database the test made itself (left as it is at the end);
+        otherwise SQLite in `folder`, or with COPBOT_TEST_DATABASE=postgres a fresh database."""
+        self.pg_admin = pg.server_url_for_tests() if pg.selected() and database_url is None else None
+        self.pg_database = pg.database_name_for(folder) if self.pg_admin else None
+        url = database_url or (pg.with_database(self.pg_admin, self.pg_database) if self.pg_admin
+                               else "sqlite+aiosqlite:///test.db")
         self.config = parse({
             "matrix": {"homeserver": "http://127.0.0.1:1", "user_id": "@copbot:test",
                        "access_token": "x"},
             "bot": {"language": lang, "secret_file": "secret.key"},
-            "database": {"url": "sqlite+aiosqlite:///test.db"},
+            "database": {"url": url},
         }, folder, env={})
         self.client = FakeClient()
         self.clock = FrozenClock(datetime(2027, 1, 12, 15, 0, tzinfo=timezone.utc))
@@ -183,11 +193,16 @@ class Harness:
         return loaded
 
     async def __aenter__(self) -> "Harness":
+        if self.pg_admin:
+            template = await pg.migrated_template_async(self.pg_admin)  # made once per server
+            await pg.ensure_database_async(self.pg_admin, self.pg_database, template=template)
         await migrate(self.engine)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.engine.dispose()
+        if self.pg_admin:
+            await pg.drop_database_async(self.pg_admin, self.pg_database)
 
     async def command(self, text: str, *, sender: str = "@alice:test", room: str = "!room:test",
                       dm: bool = False, lang: str | None = None) -> list[Sent]:

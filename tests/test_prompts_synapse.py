@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from devtools.botrun import RunningBot
+from devtools.botrun import RunningBot, stored_bytes
 from devtools.member import body_of
 from storage.models import PromptPost
 
@@ -72,6 +72,7 @@ async def test_prompt_in_french_thread_reply_counted_not_stored_and_schedule_sur
     prompts_seen = [e for r, e in bob.events if r == room and body_of(e).startswith("Question de réflexion")]
     assert len(prompts_seen) == 2  # the command's and the scheduled one, each once
 
-    db_bytes = b"".join(p.read_bytes() for p in (tmp_path / "bot").glob("copbot.db*"))
+    db_bytes = await stored_bytes(cfg.database.url)
+    assert b"Cercle Outaouais" in db_bytes  # what is stored is found: the search is not vacuous
     for fragment in ("zanzibar-quokka-7431", "maison d'hébergement", "appeler la maison"):
         assert fragment.encode() not in db_bytes

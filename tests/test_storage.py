@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import inspect, text
 
+from devtools import postgres as pg
 from storage.engine import make_engine, session_factory
 from storage.migrate import MigrationError, available, current_version, migrate
 from storage.models import HandledEvent
@@ -15,6 +16,13 @@ from sqlmodel import SQLModel
 
 @pytest.fixture
 async def engine(tmp_path):
+    if pg.selected():  # COPBOT_TEST_DATABASE=postgres: an empty database on the session's server
+        admin, name = pg.server_url_for_tests(), pg.database_name_for(tmp_path)
+        eng = make_engine(await pg.ensure_database_async(admin, name))
+        yield eng
+        await eng.dispose()
+        await pg.drop_database_async(admin, name)
+        return
     eng = make_engine(f"sqlite+aiosqlite:///{tmp_path}/db.sqlite")
     yield eng
     await eng.dispose()

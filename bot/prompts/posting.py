@@ -28,7 +28,7 @@ from bot.workshops.rules import load_rules
 from domain.prompts import Cadence, Prompt, cadence_times, choose, default_times, next_allowed
 from storage import prompts as q
 from storage import workshops as wq
-from storage.models import Community, PromptPost, PromptReplier
+from storage.models import Community, PromptPost
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -77,13 +77,7 @@ async def count_reply(services: "Services", community: Community, root: str, sen
         row = await q.by_event_key(session, post_key(services, root))
         if row is None or row.community_id != community.id:
             return False
-        row.replies, row.last_reply_at = row.replies + 1, at
-        who = member_key(services.keyring, community.id, sender)
-        if await session.get(PromptReplier, (row.id, who)) is None:
-            session.add(PromptReplier(post_id=row.id, member_key=who))
-            row.repliers += 1
-        session.add(row)
-        await session.commit()
+        await q.add_reply(session, row.id, member_key(services.keyring, community.id, sender), at)
     return True
 
 
