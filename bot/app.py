@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -63,6 +64,9 @@ SYNC_FILTER = {
 }
 FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 1}, "ephemeral": {"types": []}}}
 MAX_BACKOFF_S = 60.0
+# A sync that brings nothing to act on saves its token at most this often (and at stop): one
+# database commit fewer on the way to every answer (bench: see README "Benchmarks").
+TOKEN_SAVE_INTERVAL_S = 30.0
 ACTED_ON = (RoomMessageText, ReactionEvent, RedactionEvent)  # commands, and RSVPs by reaction
 
 
@@ -127,6 +131,7 @@ class CopBot:
         self._room_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._joined_at: dict[str, datetime] = {}
         self._token: str | None = None
+        self._token_saved_at: float | None = None  # time.monotonic() of the last save
         self._last_prune: datetime | None = None
         self._posters: set[str] = set()
         self._creators: dict[str, frozenset[str]] = {}
@@ -210,6 +215,11 @@ class CopBot:
             self.scheduler.shutdown()
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=10)
+        if self._token is not None and self.services is not None:
+            try:  # the last token, which a sync with nothing to act on may not have saved
+                await self._save_token(self._token)
+            except Exception as exc:
+                log.warning("sync.token_not_saved", **fields(reason=type(exc).__name__))
         if self.client is not None:
             await self.client.close()
         if self.engine is not None:
@@ -326,8 +336,7 @@ class CopBot:
                     jobs.append((room_id, event))
         if stale or history:
             log.info("sync.skipped", **fields(too_old=stale, before_join=history))
-        claimed = await self._claim([event.event_id for _, event in jobs])
-        await self._save_token(resp.next_batch)
+        claimed = await self._claim([event.event_id for _, event in jobs], resp.next_batch)
         for room_id, event in jobs:
             if event.event_id in claimed:
                 task = asyncio.create_task(self._handle(room_id, event))
@@ -437,30 +446,46 @@ class CopBot:
                 row.joined_at = at
             await session.commit()
 
-    async def _claim(self, event_ids: list[str]) -> set[str]:
-        """Record events as handled; return those not handled before."""
-        if not event_ids:
+    async def _claim(self, event_ids: list[str], token: str) -> set[str]:
+        """Record events as handled and the sync token, in one transaction; return the events
+        not handled before.
+
+        A sync with nothing to claim saves its token at most every TOKEN_SAVE_INTERVAL_S (and at
+        stop): a restart from a slightly older token sees those events again, and each was either
+        not acted on or is claimed already."""
+        self._token = token
+        if not event_ids and self._token_saved_at is not None and \
+                time.monotonic() - self._token_saved_at < TOKEN_SAVE_INTERVAL_S:
             return set()
         keys = {self.services.keyring.key("event", e): e for e in event_ids}
+        seen: set[str] = set()
         async with self.services.db() as session:
-            seen = set((await session.exec(
-                select(HandledEvent.event_key).where(HandledEvent.event_key.in_(list(keys)))
-            )).all())
-            now = self.clock.now()
-            for key in keys.keys() - seen:
-                session.add(HandledEvent(event_key=key, handled_at=now))
+            if keys:
+                seen = set((await session.exec(
+                    select(HandledEvent.event_key).where(HandledEvent.event_key.in_(list(keys)))
+                )).all())
+                now = self.clock.now()
+                for key in keys.keys() - seen:
+                    session.add(HandledEvent(event_key=key, handled_at=now))
+            await self._put_token(session, token)
             await session.commit()
+        self._token_saved_at = time.monotonic()
         return {e for k, e in keys.items() if k not in seen}
 
     async def _save_token(self, token: str) -> None:
         self._token = token
         async with self.services.db() as session:
-            row = await session.get(BotState, "sync_token")
-            if row is None:
-                session.add(BotState(key="sync_token", value=token))
-            else:
-                row.value = token
+            await self._put_token(session, token)
             await session.commit()
+        self._token_saved_at = time.monotonic()
+
+    async def _put_token(self, session: Any, token: str) -> None:
+        """Add the token to the session's transaction; the caller commits."""
+        row = await session.get(BotState, "sync_token")
+        if row is None:
+            session.add(BotState(key="sync_token", value=token))
+        else:
+            row.value = token
 
     async def _prune(self, now: datetime) -> None:
         """Forget handled events too old to come back through catch-up."""
