@@ -28,6 +28,8 @@ import argparse
 import asyncio
 import json
 import math
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -63,8 +65,10 @@ class Options:
 
 
 class Bench:
-    def __init__(self, hs, folder: Path, opt: Options, results: dict):
+    def __init__(self, hs, folder: Path, opt: Options, results: dict, children: list):
         self.hs, self.folder, self.opt, self.results = hs, folder, opt, results
+        self.children = children  # every process started, killed by main() if the run is interrupted
+        children.append(hs)
         self.api = Api(hs.url)
         self.phases: dict[str, float] = results.setdefault("phase_s", {})
 
@@ -89,6 +93,7 @@ class Bench:
         self.floor = floor_bot(self.hs.url, self.floor_user, self.folder).start()
         self.config = write_copbot_config(self.hs.url, self.bot_user, self.folder / "bot")
         self.cop = copbot(self.config, self.folder / "bot").start()
+        self.children += [self.floor, self.cop]
         await self.floor.wait_line("ready")
         await self.cop.wait_line('"scheduler.loaded"')
         self.fac = await Probe(self.hs.url, self.fac_user, bots).start()
@@ -260,20 +265,27 @@ class Bench:
         # The restart: stop, start, and at once send a command that the new process must answer.
         await self.cop.stop()
         self.cop = copbot(self.config, self.folder / "bot", tag="-restarted").start()
+        self.children.append(self.cop)
         rt_send = time.perf_counter()
         _, seen = await self.fac.ask(self.room_c, "!cop ping", expect="pong", timeout=120)
-        ready_s = seen.perf - self.cop.started_perf
+        answer_s = seen.perf - self.cop.started_perf
+        await self.cop.wait_line('"scheduler.loaded"', timeout=120)
         started = log_events(self.cop.log_path, "bot.started")
         loaded = log_events(self.cop.log_path, "scheduler.loaded")
+        loaded_s = loaded[0]["_wall"] - self.cop.started_wall
+        # Ready: the bot answers, and the start-up (planning every community) is done, so the sync
+        # loop is live again: whichever comes later.
+        ready_s = max(answer_s, loaded_s)
         await asyncio.sleep(3)
         self.results["scale"] = {
             "communities": opt.communities, "members_per_community": opt.members_per_community,
             "distinct_members": min(len(self.pool), extra * (opt.members_per_community - 1)) + 1,
             "setup_s": setup,
             "ready_s": round(ready_s, 2),
+            "first_answer_s": round(answer_s, 2),
             "ping_sent_after_start_s": round(rt_send - self.cop.started_perf, 3),
             "started_s": round(started[0]["_wall"] - self.cop.started_wall, 2) if started else None,
-            "scheduler_loaded_s": round(loaded[0]["_wall"] - self.cop.started_wall, 2) if loaded else None,
+            "scheduler_loaded_s": round(loaded_s, 2),
             "actions_loaded": loaded[0].get("actions") if loaded else None,
             "rss_mb": round(self.cop.rss() / MB, 1),
             "peak_rss_mb": round(self.cop.peak_rss() / MB, 1),
@@ -333,7 +345,7 @@ def run_summary_bench() -> dict:
             "ratio": data.get("ratio"), "source": "bench/summary_results.json"}
 
 
-async def main_async(opt: Options, keep: Path | None = None) -> dict:
+async def main_async(opt: Options, keep: Path | None = None, children: list | None = None) -> dict:
     results: dict = {"machine": machine(), "options": asdict(opt),
                      "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     t = time.perf_counter()
@@ -341,13 +353,22 @@ async def main_async(opt: Options, keep: Path | None = None) -> dict:
         folder = Path(keep or tmp)
         hs = await asyncio.to_thread(start_synapse, folder / "synapse")
         try:
-            await Bench(hs, folder, opt, results).run()
+            await Bench(hs, folder, opt, results, children if children is not None else []).run()
         finally:
             await asyncio.to_thread(hs.stop)
     if opt.summary:
         results["summary"] = await asyncio.to_thread(run_summary_bench)
     results["total_s"] = round(time.perf_counter() - t, 1)
     return results
+
+
+def kill_all(children: list) -> None:
+    """Whatever is still running after an interruption: Synapse and the bots (own process groups)."""
+    for child in children:
+        popen = getattr(child, "popen", None) or getattr(child, "process", None)
+        if popen is not None and popen.poll() is None:
+            os.killpg(popen.pid, signal.SIGKILL)
+            popen.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -358,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", nargs="+", choices=("latency", "burst", "scale", "scheduling"),
                    help="run only these sections (scheduling needs scale)")
     p.add_argument("--keep", type=Path, default=None, help="keep Synapse's and the bots' files and logs here")
+    p.add_argument("--set", nargs="+", default=[], metavar="NAME=N",
+                   help="override sizes, e.g. --set communities=50 members_per_community=5")
     p.add_argument("--out", type=Path, default=None, help=f"where to write the results (default {RESULTS})")
     args = p.parse_args(argv)
     opt = Options(summary=not args.no_summary, floor_burst=not args.no_floor_burst)
@@ -365,13 +388,22 @@ def main(argv: list[str] | None = None) -> int:
         opt = Options(rounds=20, warmup=3, burst_members=10, burst_per_member=5, communities=12,
                       members_per_community=5, member_pool=20, scheduled=5, summary=False,
                       floor_burst=opt.floor_burst)
+    for item in args.set:
+        name, _, value = item.partition("=")
+        if name not in Options.__dataclass_fields__ or name == "sections":
+            p.error(f"unknown size {name!r}")
+        setattr(opt, name, type(getattr(opt, name))(int(value)))
     if args.only:
         opt.sections = tuple(args.only)
         opt.summary = False
-    results = asyncio.run(main_async(opt, args.keep))
+    children: list = []
+    try:
+        results = asyncio.run(main_async(opt, args.keep, children))
+    finally:
+        kill_all(children)
     print()
     print(table(results))
-    out = args.out or (None if args.quick or args.only else RESULTS)
+    out = args.out or (None if args.quick or args.only or args.set else RESULTS)
     if out is not None:
         out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"\nwritten to {out}")
