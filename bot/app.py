@@ -273,7 +273,10 @@ class CopBot:
             if not self.ready.is_set():
                 # Scheduled work starts once the rooms are known, so late actions can be sent at once.
                 await self.scheduler.start()
-                await self._retention_at_start()
+                # In the background: the sync loop goes on answering (it runs every hour after this).
+                task = asyncio.create_task(self._retention_at_start())
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
             self.ready.set()
 
     async def _retention_at_start(self) -> None:
