@@ -23,7 +23,7 @@ SYNC_FILTER = {
     "presence": {"types": []},
     "account_data": {"types": []},
     "room": {"timeline": {"limit": 2000, "types": ["m.room.message"]}, "ephemeral": {"types": []},
-             "account_data": {"types": []}, "state": {"lazy_load_members": True}},
+             "account_data": {"types": []}},
 }
 
 
