@@ -20,9 +20,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiohttp.client_exceptions import ClientError
-from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MatrixRoom, ReactionEvent,
-                 RedactionEvent, RoomCreateEvent, RoomMemberEvent, RoomMessageText, SyncError, SyncResponse,
-                 WhoamiResponse)
+from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MatrixRoom, MessageDirection,
+                 ReactionEvent, RedactionEvent, RoomCreateEvent, RoomMemberEvent, RoomMessagesResponse,
+                 RoomMessageText, SyncError, SyncResponse, WhoamiResponse)
 from sqlmodel import delete, select
 
 from bot import __version__
@@ -67,6 +67,7 @@ MAX_BACKOFF_S = 60.0
 # A sync that brings nothing to act on saves its token at most this often (and at stop): one
 # database commit fewer on the way to every answer (bench: see README "Benchmarks").
 TOKEN_SAVE_INTERVAL_S = 30.0
+GAP_PAGES, GAP_PAGE_SIZE = 10, 100  # a limited timeline is completed with up to 1,000 older events
 ACTED_ON = (RoomMessageText, ReactionEvent, RedactionEvent)  # commands, and RSVPs by reaction
 
 
@@ -318,12 +319,13 @@ class CopBot:
         jobs: list[tuple[str, Any]] = []
         stale = history = 0
         limit = timedelta(seconds=self.config.bot.catch_up_seconds)
+        since = self._token  # the token this sync started from
         for room_id, info in resp.rooms.join.items():
             joined_at = self._joined_at.get(self._room_key(room_id))
             if joined_at is None:  # unknown room (e.g. a lost database): treat as joined now
                 joined_at = now
                 await self._mark_joined(room_id, now)
-            for event in info.timeline.events:
+            for event in await self._timeline(room_id, info, since, now - limit):
                 if self._is_own_join(event):
                     joined_at = _ts(event)
                     await self._mark_joined(room_id, joined_at)
@@ -346,6 +348,29 @@ class CopBot:
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
         await self._prune(now)
+
+    async def _timeline(self, room_id: str, info: Any, since: str | None, oldest: datetime) -> list[Any]:
+        """The room's new events, in order. When more arrived since the last sync than the filter's
+        timeline limit (a burst of commands, a catch-up after a restart), the homeserver sends only
+        the latest ones and marks the timeline "limited": the rest is fetched with /messages, back
+        to the last sync (or to the catch-up limit), so no command is lost."""
+        events = list(info.timeline.events)
+        if not info.timeline.limited or since is None or not info.timeline.prev_batch:
+            return events
+        older: list[Any] = []
+        token = info.timeline.prev_batch
+        for _ in range(GAP_PAGES):
+            resp = await self.client.room_messages(room_id, start=token, end=since, limit=GAP_PAGE_SIZE,
+                                                   direction=MessageDirection.back)
+            if not isinstance(resp, RoomMessagesResponse):
+                log.warning("sync.gap_not_filled", **fields(reason=getattr(resp, "status_code", None)))
+                break
+            older.extend(resp.chunk)
+            if not resp.chunk or not resp.end or resp.end == token or _ts(resp.chunk[-1]) < oldest:
+                break
+            token = resp.end
+        log.info("sync.gap_filled", **fields(events=len(older)))
+        return [*reversed(older), *events]
 
     def _is_own_join(self, event: Any) -> bool:
         return (isinstance(event, RoomMemberEvent) and event.state_key == self.config.matrix.user_id
