@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test install clean
+.PHONY: demo test bench install clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: $(VENV)/.installed
 .PHONY: test-postgres
 test-postgres: $(VENV)/.installed
 	COPBOT_TEST_DATABASE=postgres $(PY) -m pytest -q -rs $(PG_TESTS)
+
+# Against a throwaway Synapse: the floor bot, latency, a burst, 200 communities, scheduling, summaries.
+# About 10 minutes on 2 cores; prints a table and writes bench/results.json.
+bench: $(VENV)/.installed
+	$(PY) -m bench.matrix_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache

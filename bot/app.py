@@ -14,14 +14,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiohttp.client_exceptions import ClientError
 from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MatrixRoom, MegolmEvent,
-                 ReactionEvent, RedactionEvent, RoomCreateEvent, RoomMemberEvent, RoomMessageText, SyncError,
-                 SyncResponse)
+                 MessageDirection, ReactionEvent, RedactionEvent, RoomCreateEvent, RoomMemberEvent,
+                 RoomMessagesResponse, RoomMessageText, SyncError, SyncResponse)
 from sqlmodel import delete, select
 
 from bot import __version__
@@ -65,6 +66,10 @@ SYNC_FILTER = {
 }
 FIRST_SYNC_FILTER = {**SYNC_FILTER, "room": {"timeline": {"limit": 1}, "ephemeral": {"types": []}}}
 MAX_BACKOFF_S = 30.0  # an outage ends at most about 30 s before the bot notices
+# A sync that brings nothing to act on saves its token at most this often (and at stop): one
+# database commit fewer on the way to every answer (bench: see README "Benchmarks").
+TOKEN_SAVE_INTERVAL_S = 30.0
+GAP_PAGES, GAP_PAGE_SIZE = 10, 100  # a limited timeline is completed with up to 1,000 older events
 # Commands, RSVPs by reaction, and messages the bot could not decrypt (their sender is told).
 ACTED_ON = (RoomMessageText, ReactionEvent, RedactionEvent, MegolmEvent)
 
@@ -126,6 +131,7 @@ class CopBot:
         self._room_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._joined_at: dict[str, datetime] = {}
         self._token: str | None = None
+        self._token_saved_at: float | None = None  # time.monotonic() of the last save
         self._last_prune: datetime | None = None
         self._posters: set[str] = set()
         self._creators: dict[str, frozenset[str]] = {}
@@ -217,6 +223,11 @@ class CopBot:
             self.scheduler.shutdown()
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=10)
+        if self._token is not None and self.services is not None:
+            try:  # the last token, which a sync with nothing to act on may not have saved
+                await self._save_token(self._token)
+            except Exception as exc:
+                log.warning("sync.token_not_saved", **fields(reason=type(exc).__name__))
         if self.client is not None:
             await self.client.close()
         if self.engine is not None:
@@ -272,7 +283,10 @@ class CopBot:
             if not self.ready.is_set():
                 # Scheduled work starts once the rooms are known, so late actions can be sent at once.
                 await self.scheduler.start()
-                await self._retention_at_start()
+                # In the background: the sync loop goes on answering (it runs every hour after this).
+                task = asyncio.create_task(self._retention_at_start())
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
             self.ready.set()
 
     async def _retention_at_start(self) -> None:
@@ -314,12 +328,13 @@ class CopBot:
         jobs: list[tuple[str, Any]] = []
         stale = history = 0
         limit = timedelta(seconds=self.config.bot.catch_up_seconds)
+        since = self._token  # the token this sync started from
         for room_id, info in resp.rooms.join.items():
             joined_at = self._joined_at.get(self._room_key(room_id))
             if joined_at is None:  # unknown room (e.g. a lost database): treat as joined now
                 joined_at = now
                 await self._mark_joined(room_id, now)
-            for event in info.timeline.events:
+            for event in await self._timeline(room_id, info, since, now - limit):
                 if self._is_own_join(event):
                     joined_at = _ts(event)
                     await self._mark_joined(room_id, joined_at)
@@ -335,14 +350,36 @@ class CopBot:
                     jobs.append((room_id, event))
         if stale or history:
             log.info("sync.skipped", **fields(too_old=stale, before_join=history))
-        claimed = await self._claim([event.event_id for _, event in jobs])
-        await self._save_token(resp.next_batch)
+        claimed = await self._claim([event.event_id for _, event in jobs], resp.next_batch)
         for room_id, event in jobs:
             if event.event_id in claimed:
                 task = asyncio.create_task(self._handle(room_id, event))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
         await self._prune(now)
+
+    async def _timeline(self, room_id: str, info: Any, since: str | None, oldest: datetime) -> list[Any]:
+        """The room's new events, in order. When more arrived since the last sync than the filter's
+        timeline limit (a burst of commands, a catch-up after a restart), the homeserver sends only
+        the latest ones and marks the timeline "limited": the rest is fetched with /messages, back
+        to the last sync (or to the catch-up limit), so no command is lost."""
+        events = list(info.timeline.events)
+        if not info.timeline.limited or since is None or not info.timeline.prev_batch:
+            return events
+        older: list[Any] = []
+        token = info.timeline.prev_batch
+        for _ in range(GAP_PAGES):
+            resp = await self.client.room_messages(room_id, start=token, end=since, limit=GAP_PAGE_SIZE,
+                                                   direction=MessageDirection.back)
+            if not isinstance(resp, RoomMessagesResponse):
+                log.warning("sync.gap_not_filled", **fields(reason=getattr(resp, "status_code", None)))
+                break
+            older.extend(resp.chunk)
+            if not resp.chunk or not resp.end or resp.end == token or _ts(resp.chunk[-1]) < oldest:
+                break
+            token = resp.end
+        log.info("sync.gap_filled", **fields(events=len(older)))
+        return [*reversed(older), *events]
 
     def _is_own_join(self, event: Any) -> bool:
         return (isinstance(event, RoomMemberEvent) and event.state_key == self.config.matrix.user_id
@@ -465,30 +502,46 @@ class CopBot:
                 row.joined_at = at
             await session.commit()
 
-    async def _claim(self, event_ids: list[str]) -> set[str]:
-        """Record events as handled; return those not handled before."""
-        if not event_ids:
+    async def _claim(self, event_ids: list[str], token: str) -> set[str]:
+        """Record events as handled and the sync token, in one transaction; return the events
+        not handled before.
+
+        A sync with nothing to claim saves its token at most every TOKEN_SAVE_INTERVAL_S (and at
+        stop): a restart from a slightly older token sees those events again, and each was either
+        not acted on or is claimed already."""
+        self._token = token
+        if not event_ids and self._token_saved_at is not None and \
+                time.monotonic() - self._token_saved_at < TOKEN_SAVE_INTERVAL_S:
             return set()
         keys = {self.services.keyring.key("event", e): e for e in event_ids}
+        seen: set[str] = set()
         async with self.services.db() as session:
-            seen = set((await session.exec(
-                select(HandledEvent.event_key).where(HandledEvent.event_key.in_(list(keys)))
-            )).all())
-            now = self.clock.now()
-            for key in keys.keys() - seen:
-                session.add(HandledEvent(event_key=key, handled_at=now))
+            if keys:
+                seen = set((await session.exec(
+                    select(HandledEvent.event_key).where(HandledEvent.event_key.in_(list(keys)))
+                )).all())
+                now = self.clock.now()
+                for key in keys.keys() - seen:
+                    session.add(HandledEvent(event_key=key, handled_at=now))
+            await self._put_token(session, token)
             await session.commit()
+        self._token_saved_at = time.monotonic()
         return {e for k, e in keys.items() if k not in seen}
 
     async def _save_token(self, token: str) -> None:
         self._token = token
         async with self.services.db() as session:
-            row = await session.get(BotState, "sync_token")
-            if row is None:
-                session.add(BotState(key="sync_token", value=token))
-            else:
-                row.value = token
+            await self._put_token(session, token)
             await session.commit()
+        self._token_saved_at = time.monotonic()
+
+    async def _put_token(self, session: Any, token: str) -> None:
+        """Add the token to the session's transaction; the caller commits."""
+        row = await session.get(BotState, "sync_token")
+        if row is None:
+            session.add(BotState(key="sync_token", value=token))
+        else:
+            row.value = token
 
     async def _prune(self, now: datetime) -> None:
         """Forget handled events too old to come back through catch-up."""

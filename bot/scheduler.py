@@ -71,7 +71,8 @@ class Scheduler:
         loaded = 0
         for name, provider in self._providers.items():
             for key, due in await provider.pending():
-                self.at(name, key, due)
+                if not self._on_clock(name, key, due):  # pending() may have put it there already
+                    self.at(name, key, due)
                 loaded += 1
         log.info("scheduler.loaded", **fields(actions=loaded))
         return loaded
@@ -82,6 +83,11 @@ class Scheduler:
         # _fire lets it wait its turn instead.
         self._aps.add_job(self._fire, "date", run_date=run, args=[provider, key], id=f"{provider}:{key}",
                           replace_existing=True, misfire_grace_time=None, coalesce=True, max_instances=100)
+
+    def _on_clock(self, provider: str, key: str, due: datetime) -> bool:
+        """Already planned for exactly `due` (a future time): adding it again would change nothing."""
+        job = self._aps.get_job(f"{provider}:{key}")
+        return job is not None and due > self.clock.now() and job.next_run_time == due
 
     def cancel(self, provider: str, key: str) -> None:
         job = self._aps.get_job(f"{provider}:{key}")

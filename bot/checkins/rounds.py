@@ -58,12 +58,14 @@ class CheckinJobs:
             return timedelta(seconds=row.invite_after_s)
         return offset(self.s.config.checkins.invite_after)
 
-    async def _timing(self, session, community: Community):
-        """Timezone, posting hours and planned workshops. Unlike prompts, invitations may arrive
-        during a workshop: a DM does not interrupt the room."""
+    async def _timing(self, session, community: Community, series: list[Workshop] | None = None):
+        """Timezone, posting hours and planned workshops (of `series` when the caller has it).
+        Unlike prompts, invitations may arrive during a workshop: a DM does not interrupt the room."""
         tz = ZoneInfo(community.timezone)
         hours = hours_of(await pq.settings(session, community.id))
-        planned = [w for w in await wq.series(session, community.id) if w.state == "planned"]
+        if series is None:
+            series = await wq.series(session, community.id)
+        planned = [w for w in series if w.state == "planned"]
         return tz, hours, planned, ()
 
     async def sync(self, community_id: int) -> None:
@@ -71,11 +73,12 @@ class CheckinJobs:
         changes: list[tuple[str, datetime | None]] = []
         async with self.s.db() as session:
             community = await session.get(Community, community_id)
-            tz, hours, planned, busy = await self._timing(session, community)
+            series = await wq.series(session, community_id)
+            tz, hours, planned, busy = await self._timing(session, community, series)
             after = await self._invite_after(session, community_id)
             rounds = {r.workshop_id: r for r in (await session.exec(
                 select(CheckinRound).where(CheckinRound.community_id == community_id))).all()}
-            for w in await wq.series(session, community_id):
+            for w in series:
                 row = rounds.get(w.id)
                 if w.state != "planned" or community.closed_at is not None:
                     if row is not None and row.state == "pending":
@@ -89,6 +92,8 @@ class CheckinJobs:
                     row = CheckinRound(community_id=community_id, workshop_id=w.id, state="pending")
                 if row.state != "pending":
                     continue
+                if row.id is not None and row.invite_due == due:
+                    continue  # unchanged, and already on the clock (loaded at start, or set when it changed)
                 row.invite_due = due
                 session.add(row)
                 await session.flush()

@@ -1,0 +1,59 @@
+"""The benchmark's arithmetic and its table: what `make bench` prints must say met or MISSED truthfully."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.report import percentile, summary_ms, table
+
+
+def test_percentiles_interpolate_between_ranks():
+    values = [0.010, 0.020, 0.030, 0.040, 0.050]
+    assert percentile(values, 50) == 0.030
+    assert percentile(values, 0) == 0.010 and percentile(values, 100) == 0.050
+    assert percentile(values, 90) == pytest.approx(0.046)
+    assert summary_ms(values) == {"n": 5, "p50": 30.0, "p90": 46.0, "p99": 49.6, "max": 50.0}
+    with pytest.raises(ValueError):
+        percentile([], 50)
+
+
+def _results(status_ratio: float, answers: int, ready_s: float) -> dict:
+    floor = {"n": 100, "p50": 20.0, "p90": 25.0, "p99": 30.0, "max": 31.0}
+    status = {**floor, "p50": 20.0 * status_ratio, "ratio_p50": status_ratio}
+    return {
+        "machine": {"cpu": "Test CPU", "cores": 2, "ram_mb": 4096, "python": "3.11", "synapse": "1.0",
+                    "matrix_nio": "0.26"},
+        "latency": {"floor": floor, "copbot_status": status, "copbot_help": status},
+        "burst": {"members": 50, "per_member": 10, "peak_rss_mb": 120.0,
+                  "copbot": {"sent": 500, "answers": answers, "p50": 50.0, "p99": 90.0, "ratio_p99": 4.5}},
+        "scale": {"communities": 200, "setup_s": {"total": 100.0, "bot_commands": 40.0}, "ready_s": ready_s,
+                  "first_answer_s": 2.0, "scheduler_loaded_s": ready_s, "rss_mb": 130.0, "peak_rss_mb": 140.0},
+        "scheduling": {"actions": 50, "arrived": 50, "p50_ms": 800.0, "max_ms": 1200.0},
+    }
+
+
+def _line(text: str, start: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(start))
+
+
+def test_table_marks_met_and_missed_targets():
+    good = table(_results(status_ratio=1.1, answers=500, ready_s=4.0))
+    assert _line(good, "!cop status").endswith("met")
+    assert _line(good, "burst 50×10: answers").endswith("met")
+    assert _line(good, "scale: ready after restart").endswith("met")
+    assert "MISSED" not in good
+    assert "Test CPU, 2 cores" in good
+
+    bad = table(_results(status_ratio=1.3, answers=499, ready_s=6.5))
+    assert _line(bad, "!cop status").endswith("MISSED")
+    assert "1.3×" in _line(bad, "!cop status")
+    assert _line(bad, "burst 50×10: answers").endswith("MISSED")
+    assert "499/500" in bad
+    assert _line(bad, "scale: ready after restart").endswith("MISSED")
+
+
+def test_table_leaves_out_sections_that_did_not_run():
+    only_latency = {k: v for k, v in _results(1.0, 500, 1.0).items() if k in ("latency", "machine")}
+    text = table(only_latency)
+    assert "burst" not in text and "scale" not in text
+    assert table({}) == "(no results)"
