@@ -20,7 +20,7 @@ test: $(VENV)/.installed
 	$(PY) -m pytest -q
 
 # Against a throwaway Synapse: the floor bot, latency, a burst, 200 communities, scheduling, summaries.
-# About 10 minutes on 2 cores; prints a table and writes bench/results.json.
+# About 16 minutes on 2 cores (8 of them Synapse persisting room joins); prints a table, writes bench/results.json.
 bench: $(VENV)/.installed
 	$(PY) -m bench.matrix_bench
 
