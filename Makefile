@@ -32,7 +32,7 @@ test-postgres: $(VENV)/.installed
 	COPBOT_TEST_DATABASE=postgres $(PY) -m pytest -q -rs $(PG_TESTS)
 
 # Against a throwaway Synapse: the floor bot, latency, a burst, 200 communities, scheduling, summaries.
-# About 10 minutes on 2 cores; prints a table and writes bench/results.json.
+# About 16 minutes on 2 cores (8 of them Synapse persisting room joins); prints a table, writes bench/results.json.
 bench: $(VENV)/.installed
 	$(PY) -m bench.matrix_bench
 

@@ -11,9 +11,10 @@ the moment the member's own /sync returns the answer, the same way for both bots
 
 1. Latency: warm-up, then N rounds of `!ping` (floor), `!cop ping`, `!cop status`, `!cop help`,
    interleaved so noise hits all alike; p50/p90/p99 and the ratio to the floor's p50.
-2. Burst: 50 members in the community room each fire 10 `!cop status` at the same moment; each
-   member matches its commands to the answers (one room is answered in order) through its own
-   /sync. The same burst against the floor bot shows what the homeserver itself allows.
+2. Burst: 50 members in the community room each fire 10 `!cop status` at the same moment; the
+   answers are matched to the commands in timeline order (a room is answered in order) and
+   observed through one member's /sync (see fire()). The same burst against the floor bot shows
+   what the homeserver itself allows.
 3. Scale: 200 communities (rooms with 20 members each, `setup`, workshops planned in all), then
    a restart: ready = from process start to the answer of a `!cop ping` sent at that moment (so
    it includes the catch-up of a command sent while the bot was down). Memory of that process.
