@@ -204,6 +204,15 @@ class Harness:
         if self.pg_admin:
             await pg.drop_database_async(self.pg_admin, self.pg_database)
 
+    async def open_community(self, room: str, levels: dict[str, int], *commands: str, by: str,
+                             name: str = "North circle") -> None:
+        """`room` as a community: `levels` are its joined users and their power levels; `by` runs
+        setup, then `commands`. What the bot said meanwhile is forgotten."""
+        self.rooms[room] = FakeRoom(levels)
+        for text in (f"setup {name}", *commands):
+            await self.command(text, sender=by, room=room)
+        self.client.sent.clear()
+
     async def command(self, text: str, *, sender: str = "@alice:test", room: str = "!room:test",
                       dm: bool = False, lang: str | None = None) -> list[Sent]:
         """Run one command line as the bot would; return what it sent."""
@@ -220,3 +229,8 @@ class Harness:
                 return self.client.sent[before:]
         await dispatch(self.services.registry, ctx, text)
         return self.client.sent[before:]
+
+
+async def say(h: Harness, text: str, sender: str = "@fac:test", room: str = "!room:test") -> str:
+    """The bodies of the bot's answers to one command, joined."""
+    return "\n".join(s.body for s in await h.command(text, sender=sender, room=room))

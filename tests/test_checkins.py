@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from storage.models import Checkin, CheckinInvite, ImpactReport
-from tests.fakes import FakeRoom, Harness
+from tests.fakes import Harness
 
 ROOM, FAC, BOB, ANN = "!room:test", "@fac:test", "@bob:test", "@ann:test"
 TZ = ZoneInfo("America/Toronto")
@@ -19,10 +19,8 @@ DM = {user: f"!dm-{user}" for user in (FAC, BOB, ANN)}  # what FakeOps.dm_room g
 @pytest.fixture
 async def h(tmp_path):
     async with Harness(tmp_path) as harness:
-        harness.rooms[ROOM] = FakeRoom({FAC: 100, BOB: 0, ANN: 0})
-        await harness.command("setup North circle", sender=FAC, room=ROOM)
-        await harness.command("workshops plan 2027-01-19 10:00 every 6 weeks count 2", sender=FAC, room=ROOM)
-        harness.client.sent.clear()
+        await harness.open_community(ROOM, {FAC: 100, BOB: 0, ANN: 0},
+                                     "workshops plan 2027-01-19 10:00 every 6 weeks count 2", by=FAC)
         yield harness
 
 

@@ -21,10 +21,8 @@ REQUEST = ("The mother, Samira Haddad, told me her partner choked her last week.
 @pytest.fixture
 async def h(tmp_path):
     async with Harness(tmp_path) as harness:
-        harness.rooms[ROOM] = FakeRoom({FAC: 100, BOB: 0})
-        await harness.command("setup North circle", sender=FAC, room=ROOM)
         harness.services.matrix.joined.add(ROOM)
-        harness.client.sent.clear()
+        await harness.open_community(ROOM, {FAC: 100, BOB: 0}, by=FAC)
         yield harness
 
 

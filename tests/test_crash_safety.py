@@ -354,9 +354,7 @@ class DyingHomeserver(FakeClient):
 async def h(tmp_path):
     async with Harness(tmp_path) as harness:
         harness.client = harness.services.sender.client = DyingHomeserver()
-        harness.rooms[ROOM] = FakeRoom({FAC: 100, BOB: 0, ANN: 0})
-        await harness.command("setup North circle", sender=FAC, room=ROOM)
-        harness.client.sent.clear()
+        await harness.open_community(ROOM, {FAC: 100, BOB: 0, ANN: 0}, by=FAC)
         yield harness
 
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.prompts.posting import count_reply
 from storage import communities
 from storage.models import PromptPost
-from tests.fakes import FakeRoom, Harness
+from tests.fakes import FakeRoom, Harness, say
 
 ROOM, FAC, BOB, ANN = "!room:test", "@fac:test", "@bob:test", "@ann:test"
 TZ = ZoneInfo("America/Toronto")  # the Harness clock starts on Tue 2027-01-12 10:00 there
@@ -21,14 +21,8 @@ TZ = ZoneInfo("America/Toronto")  # the Harness clock starts on Tue 2027-01-12 1
 @pytest.fixture
 async def h(tmp_path):
     async with Harness(tmp_path) as harness:
-        harness.rooms[ROOM] = FakeRoom({FAC: 100, BOB: 0, ANN: 0})
-        await harness.command("setup North circle", sender=FAC, room=ROOM)
-        harness.client.sent.clear()
+        await harness.open_community(ROOM, {FAC: 100, BOB: 0, ANN: 0}, by=FAC)
         yield harness
-
-
-async def say(h, text, sender=FAC) -> str:
-    return "\n".join(s.body for s in await h.command(text, sender=sender, room=ROOM))
 
 
 def prompt_jobs(h) -> list[datetime]:
