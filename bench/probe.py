@@ -44,7 +44,7 @@ class RoomLog:
 
 class Probe:
     def __init__(self, homeserver: str, user: RegisteredUser, bots: set[str]):
-        self.member = Member(homeserver, user)
+        self.member = Member(homeserver, user, encryption=False)  # the bench rooms are unencrypted, as measured
         self.user_id = user.user_id
         self.bots = bots
         self.rooms: dict[str, RoomLog] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import shutil
 import tempfile
 import time
 import urllib.request
@@ -22,8 +23,9 @@ class Member:
         # Like a real member's client, a scripted member can read encrypted rooms and the
         # encrypted DMs the bot opens; its keys live in `store` (a temporary folder by default).
         config = AsyncClientConfig(encryption_enabled=encryption, store_sync_tokens=False)
+        self._own_store: Path | None = None  # a temporary store this member made, removed on close
         if encryption and store is None:
-            store = Path(tempfile.mkdtemp(prefix="member-store-"))
+            store = self._own_store = Path(tempfile.mkdtemp(prefix="member-store-"))
         if store:
             store.mkdir(parents=True, exist_ok=True)
         self.client = AsyncClient(homeserver, user.user_id, device_id=user.device_id,
@@ -161,6 +163,8 @@ class Member:
 
     async def close(self) -> None:
         await self.client.close()
+        if self._own_store is not None:
+            shutil.rmtree(self._own_store, ignore_errors=True)
 
 
 def body_of(event: dict) -> str:
