@@ -51,7 +51,7 @@ from bot.workshops.reactions import on_reaction, on_redaction
 from bot.workshops.series import PROVIDER as WORKSHOP
 from domain.prompts import LibraryError
 from prompts import load as load_library
-from storage import communities
+from storage import communities, sync_state
 from storage.engine import make_engine, session_factory
 from storage.migrate import migrate
 from storage.models import BotState, Community, HandledEvent, JoinedRoom
@@ -525,35 +525,20 @@ class CopBot:
         if not event_ids and self._token_saved_at is not None and \
                 time.monotonic() - self._token_saved_at < TOKEN_SAVE_INTERVAL_S:
             return set()
-        keys = {self.services.keyring.key("event", e): e for e in event_ids}
-        seen: set[str] = set()
+        keys = {self.services.keyring.key("event", e): e for e in dict.fromkeys(event_ids)}
         async with self.services.db() as session:
-            if keys:
-                seen = set((await session.exec(
-                    select(HandledEvent.event_key).where(HandledEvent.event_key.in_(list(keys)))
-                )).all())
-                now = self.clock.now()
-                for key in keys.keys() - seen:
-                    session.add(HandledEvent(event_key=key, handled_at=now))
-            await self._put_token(session, token)
+            new = await sync_state.claim(session, list(keys), self.clock.now())
+            await sync_state.put_token(session, token)
             await session.commit()
         self._token_saved_at = time.monotonic()
-        return {e for k, e in keys.items() if k not in seen}
+        return {e for k, e in keys.items() if k in new}
 
     async def _save_token(self, token: str) -> None:
         self._token = token
         async with self.services.db() as session:
-            await self._put_token(session, token)
+            await sync_state.put_token(session, token)
             await session.commit()
         self._token_saved_at = time.monotonic()
-
-    async def _put_token(self, session: Any, token: str) -> None:
-        """Add the token to the session's transaction; the caller commits."""
-        row = await session.get(BotState, "sync_token")
-        if row is None:
-            session.add(BotState(key="sync_token", value=token))
-        else:
-            row.value = token
 
     async def _prune(self, now: datetime) -> None:
         """Forget handled events too old to come back through catch-up."""
