@@ -39,6 +39,7 @@ from bot.i18n import Catalogue
 from bot.keys import Keyring, load_or_create_secret
 from bot.logs import fields
 from bot.nio_ops import NioOps
+from bot.reads import Reads
 from bot.rooms import NioRoomView
 from bot.scheduler import Scheduler
 from bot.sender import Sender
@@ -170,7 +171,8 @@ class CopBot:
         applied = await migrate(self.engine)
         if applied:
             log.info("storage.migrated", **fields(versions=applied))
-        db = session_factory(self.engine)
+        reads = Reads()
+        db = session_factory(self.engine, on_commit=reads.committed)
         keyring = Keyring(load_or_create_secret(cfg.bot.secret_file))
         self.client = new_client(cfg)
         await self._login()
@@ -182,7 +184,7 @@ class CopBot:
             sender=Sender(self.client), clock=self.clock, registry=Registry.discover(),
             user_id=cfg.matrix.user_id, rooms=self._room_view,
             matrix=NioOps(self.client, cfg.matrix.user_id), scheduler=self.scheduler, library=library,
-            checkin_desk=CheckinDesk(self.clock, cfg.checkins.draft_hours),
+            checkin_desk=CheckinDesk(self.clock, cfg.checkins.draft_hours), reads=reads,
             desk=Desk(self.clock, draft_minutes=c.draft_minutes, max_per_day=c.max_per_day,
                       max_attempts_per_hour=c.max_code_attempts_per_hour),
         )
@@ -445,8 +447,7 @@ class CopBot:
         async with self._room_locks[room_id]:  # one room's messages in order
             try:
                 room = self.client.rooms.get(room_id)
-                async with self.services.db() as session:
-                    community = await communities.by_room(session, room_id)
+                community = await self.services.reads.community_of(self.services.db, room_id)
                 if isinstance(event, MegolmEvent):
                     await self._on_undecryptable(room_id, community, event)
                     return

@@ -25,8 +25,7 @@ async def roles_of(ctx) -> set[str]:
 
 async def roles_in(services, community, user_id: str) -> set[str]:
     """A person's roles in one community, wherever they ask from (a DM too)."""
-    async with services.db() as session:
-        roles = set(await q.roles_granted(session, community.id, user_id))
+    roles = set(await services.reads.granted(services.db, community.id, user_id))
     room = services.rooms(community.room_id)
     # Power counts only for people in the room: Matrix keeps a level after its holder leaves,
     # and `users_default` gives one to everybody, so alone it would make strangers facilitators.

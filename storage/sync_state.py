@@ -23,10 +23,10 @@ async def claim(session: AsyncSession, event_keys: list[str], at: datetime) -> s
         return set()
     stmt = _insert(session, HandledEvent).values([{"event_key": k, "handled_at": at} for k in event_keys])
     stmt = stmt.on_conflict_do_nothing(index_elements=["event_key"]).returning(HandledEvent.event_key)
-    return set((await session.execute(stmt)).scalars().all())
+    return set((await session.exec(stmt)).scalars().all())
 
 
 async def put_token(session: AsyncSession, token: str) -> None:
     """Set the sync token; the caller commits (with the claim, so both land or neither)."""
     stmt = _insert(session, BotState).values(key="sync_token", value=token)
-    await session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": token}))
+    await session.exec(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": token}))
