@@ -105,19 +105,25 @@ def _compile(template: str) -> tuple[tuple[str, ...], str, str]:
     return tuple(tokens), _markup_to_plain(skeleton), _markup_to_html(skeleton)
 
 
+def _value_plain(value: object) -> str:
+    return value.plain if isinstance(value, Text) else shown(str(value))
+
+
 def render(template: str, params: dict[str, object]) -> Text:
     """Fill a markup template. A `Text` value is inserted as is (already safe)."""
     tokens, plain, markup = _compile(template)
-    values_plain, values_html = [], []
-    for name in tokens:
-        value = params[name]
-        if isinstance(value, Text):
-            values_plain.append(value.plain)
-            values_html.append(value.html)
-        else:
-            values_plain.append(shown(str(value)))
-            values_html.append(html.escape(values_plain[-1], quote=False).replace("\n", "<br>"))
+    values_plain = [_value_plain(params[name]) for name in tokens]
+    values_html = [params[name].html if isinstance(params[name], Text)
+                   else html.escape(values_plain[i], quote=False).replace("\n", "<br>")
+                   for i, name in enumerate(tokens)]
     # One pass: a value that happens to hold a token ("\x001\x00") is never filled in again.
     plain = _TOKEN.sub(lambda m: values_plain[int(m.group(1))], plain)
     markup = _TOKEN.sub(lambda m: values_html[int(m.group(1))], markup)
     return Text.of(plain, markup)
+
+
+def render_plain(template: str, params: dict[str, object]) -> str:
+    """The plain body `render` would give, without building and sanitizing the HTML."""
+    tokens, plain, _ = _compile(template)
+    values = [_value_plain(params[name]) for name in tokens]
+    return shown(_TOKEN.sub(lambda m: values[int(m.group(1))], plain))
