@@ -18,8 +18,8 @@ run, which loses an action when the key was rescheduled for real.)
 Many actions due at once take turns, a few at a time, in due order. All at
 once, the homeserver (Synapse on SQLite: one database connection) works on
 every send together and finishes them all together, late: 50 reminders due
-in the same second all arrived after 4 to 6 s; in turns the first go out at
-once and the rest follow at the homeserver's pace. An action that runs long
+in the same second arrived after 4 to 6 s (p50); ten at a time, at 2.3 s, the
+first at 0.5 s (four at a time leaves the homeserver idle between sends). An action that runs long
 gives up its turn after TURN_S, so it cannot hold back the ones behind it.
 """
 
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 Pending = Callable[[], Awaitable[list[tuple[str, datetime]]]]
 Fire = Callable[[str], Awaitable[None]]
 MAX_RETRY_S = 300
-MAX_RUNNING = 4  # actions sent to the homeserver at once; the rest wait their turn, in due order
+MAX_RUNNING = 10  # actions sent to the homeserver at once; the rest wait their turn, in due order
 TURN_S = 2.0  # an action running longer than this (a check-in round's many DMs) lets the next one start
 
 
