@@ -18,9 +18,10 @@ run, which loses an action when the key was rescheduled for real.)
 Many actions due at once take turns, a few at a time, in due order. All at
 once, the homeserver (Synapse on SQLite: one database connection) works on
 every send together and finishes them all together, late: 50 reminders due
-in the same second arrived after 4 to 6 s (p50); ten at a time, at 2.3 s, the
-first at 0.5 s (four at a time leaves the homeserver idle between sends). An action that runs long
-gives up its turn after TURN_S, so it cannot hold back the ones behind it.
+in the same second arrived after 4 to 6 s (p50); ten at a time, at 2.3 s,
+the first at 0.5 s (four at a time leaves the homeserver idle between sends).
+An action that runs long gives up its turn after TURN_S, so it cannot hold
+back the ones behind it.
 """
 
 from __future__ import annotations
