@@ -14,6 +14,14 @@ running (a provider's start-up planning and `start` both schedule an
 overdue action, for instance) waits for the first run to finish, then finds
 the database already updated. (APScheduler alone would drop that second
 run, which loses an action when the key was rescheduled for real.)
+
+Many actions due at once take turns, a few at a time, in due order. All at
+once, the homeserver (Synapse on SQLite: one database connection) works on
+every send together and finishes them all together, late: 50 reminders due
+in the same second arrived after 4 to 6 s (p50); ten at a time, at 2.3 s,
+the first at 0.5 s (four at a time leaves the homeserver idle between sends).
+An action that runs long gives up its turn after TURN_S, so it cannot hold
+back the ones behind it.
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ log = logging.getLogger(__name__)
 Pending = Callable[[], Awaitable[list[tuple[str, datetime]]]]
 Fire = Callable[[str], Awaitable[None]]
 MAX_RETRY_S = 300
+MAX_RUNNING = 10  # actions sent to the homeserver at once; the rest wait their turn, in due order
+TURN_S = 2.0  # an action running longer than this (a check-in round's many DMs) lets the next one start
 
 
 @dataclass(frozen=True)
@@ -50,8 +60,10 @@ class Schedule(Protocol):
 
 
 class Scheduler:
-    def __init__(self, clock: Clock):
+    def __init__(self, clock: Clock, max_running: int = MAX_RUNNING, turn_s: float = TURN_S):
         self.clock = clock
+        self._slots = asyncio.Semaphore(max_running)  # FIFO: APScheduler starts due jobs in due order
+        self._turn_s = turn_s
         self._aps = AsyncIOScheduler(timezone=timezone.utc)
         self._providers: dict[str, Provider] = {}
         self._failures: dict[str, int] = {}
@@ -112,13 +124,25 @@ class Scheduler:
         self._running[job_id] = (lock, users + 1)
         try:
             async with lock:
-                await self._run(provider, key, job_id)
+                await self._take_turn(provider, key, job_id)
         finally:
             lock, users = self._running[job_id]
             if users == 1:
                 del self._running[job_id]
             else:
                 self._running[job_id] = (lock, users - 1)
+
+    async def _take_turn(self, provider: str, key: str, job_id: str) -> None:
+        await self._slots.acquire()
+        run = asyncio.ensure_future(self._run(provider, key, job_id))
+        try:
+            await asyncio.wait({run}, timeout=self._turn_s)
+        except asyncio.CancelledError:
+            run.cancel()
+            raise
+        finally:
+            self._slots.release()
+        await run
 
     async def _run(self, provider: str, key: str, job_id: str) -> None:
         try:
