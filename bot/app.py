@@ -181,9 +181,9 @@ class CopBot:
         self.workshop_jobs = WorkshopJobs(self.services)
         self.scheduler.provide(WORKSHOP, self.workshop_jobs.pending, self.workshop_jobs.fire)
         self.prompt_jobs = PromptJobs(self.services)
-        self.scheduler.provide(PROMPT, self.prompt_jobs.pending, self.prompt_jobs.fire)
+        self.scheduler.provide(PROMPT, self.prompt_jobs.pending, self.prompt_jobs.fire, self.prompt_jobs.plan)
         self.checkin_jobs = CheckinJobs(self.services)
-        self.scheduler.provide(CHECKIN, self.checkin_jobs.pending, self.checkin_jobs.fire)
+        self.scheduler.provide(CHECKIN, self.checkin_jobs.pending, self.checkin_jobs.fire, self.checkin_jobs.plan)
         async with db() as session:
             state = await session.get(BotState, "sync_token")
             self._token = state.value if state else None

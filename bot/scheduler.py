@@ -14,6 +14,12 @@ running (a provider's start-up planning and `start` both schedule an
 overdue action, for instance) waits for the first run to finish, then finds
 the database already updated. (APScheduler alone would drop that second
 run, which loses an action when the key was rescheduled for real.)
+
+Only actions due within HORIZON are put on the clock at start; every
+TOP_UP_S the clock is topped up from the database with those that have come
+within it, so thousands of actions weeks away cost neither start-up time nor
+memory. `at` always puts an action on the clock, whenever it is due, so an
+action planned by a command is never left for the next top-up.
 """
 
 from __future__ import annotations
@@ -33,13 +39,17 @@ log = logging.getLogger(__name__)
 
 Pending = Callable[[], Awaitable[list[tuple[str, datetime]]]]
 Fire = Callable[[str], Awaitable[None]]
+Plan = Callable[[], Awaitable[None]]
 MAX_RETRY_S = 300
+HORIZON = timedelta(hours=6)
+TOP_UP_S = 600  # well inside HORIZON: an action is on the clock hours before it is due
 
 
 @dataclass(frozen=True)
 class Provider:
-    pending: Pending
+    pending: Pending  # what the database says is due, and when; no side effects
     fire: Fire
+    plan: Plan | None = None  # start-up planning (the clock moved, the config changed), before pending
 
 
 class Schedule(Protocol):
@@ -57,25 +67,55 @@ class Scheduler:
         self._failures: dict[str, int] = {}
         self._running: dict[str, tuple[asyncio.Lock, int]] = {}  # one run at a time per key, and its users
 
-    def provide(self, name: str, pending: Pending, fire: Fire) -> None:
-        self._providers[name] = Provider(pending, fire)
+    def provide(self, name: str, pending: Pending, fire: Fire, plan: Plan | None = None) -> None:
+        self._providers[name] = Provider(pending, fire, plan)
 
     def every(self, name: str, seconds: float, job: Callable[[], Awaitable[None]]) -> None:
         self._aps.add_job(self._guarded, "interval", seconds=seconds, args=[name, job], id=f"every:{name}",
                           replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None)
 
     async def start(self) -> int:
-        """Start the clock and load every pending action; return how many were loaded."""
+        """Start the clock, plan, and load every pending action; return how many are pending."""
         if not self._aps.running:
             self._aps.start()
-        loaded = 0
+        for name, provider in self._providers.items():
+            if provider.plan is None:
+                continue
+            try:  # planning failed: what is pending in the database still goes on the clock
+                await provider.plan()
+            except Exception as exc:
+                log.error("scheduler.plan_failed", exc_info=exc, **fields(provider=name))
+        pending, added = await self._load(starting=True)
+        self.every("scheduler.top_up", TOP_UP_S, self.top_up)
+        log.info("scheduler.loaded", **fields(actions=pending, on_clock=added))
+        return pending
+
+    async def top_up(self) -> int:
+        """Put on the clock what has come within HORIZON; return how many were added."""
+        _, added = await self._load(starting=False)
+        if added:
+            log.info("scheduler.topped_up", **fields(actions=added))
+        return added
+
+    async def _load(self, *, starting: bool) -> tuple[int, int]:
+        """(pending actions, actions put on the clock). At start the database's time wins unless the
+        key is on the clock for exactly that time; later a key on the clock stays as it is (a retry
+        waiting out its backoff, say: its row still shows the time it first fell due)."""
+        until = self.clock.now() + HORIZON
+        pending = added = 0
         for name, provider in self._providers.items():
             for key, due in await provider.pending():
-                if not self._on_clock(name, key, due):  # pending() may have put it there already
-                    self.at(name, key, due)
-                loaded += 1
-        log.info("scheduler.loaded", **fields(actions=loaded))
-        return loaded
+                pending += 1
+                if due >= until:
+                    continue
+                if starting:
+                    if self._on_clock(name, key, due):  # put there by a command already
+                        continue
+                elif self._aps.get_job(f"{name}:{key}") is not None:
+                    continue
+                self.at(name, key, due)
+                added += 1
+        return pending, added
 
     def at(self, provider: str, key: str, due: datetime) -> None:
         run = max(due, self.clock.now())
