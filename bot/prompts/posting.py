@@ -101,7 +101,7 @@ class _Facts:
 
 
 async def _facts(session, communities: list[Community]) -> list[_Facts]:
-    """Five queries, however many communities: start-up plans them all at once."""
+    """Four queries, however many communities: start-up plans them all at once."""
     ids = [c.id for c in communities]
     settings = {s.community_id: s for s in (await session.exec(
         select(PromptSettings).where(PromptSettings.community_id.in_(ids)))).all()}

@@ -14,8 +14,6 @@ from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
-from sqlmodel import select
-
 from bot.keys import Keyring
 from bot.logs import fields
 from bot.roles import facilitators
@@ -47,9 +45,7 @@ class WorkshopJobs:
     async def pending(self) -> list:
         now = self.s.clock.now()
         async with self.s.db() as session:
-            rows = (await session.exec(select(WorkshopAction.id, WorkshopAction.state, WorkshopAction.due_at,
-                                              Workshop.community_id).join(Workshop).where(
-                WorkshopAction.state.in_(("pending", "sending", "missed", "reporting"))))).all()
+            rows = await q.actions_in_state(session, ("pending", "sending", "missed", "reporting"))
         due = [(f"r{i}", at) for i, state, at, _ in rows if state in ("pending", "sending")]
         communities = {c for _, state, _, c in rows if state in ("missed", "reporting")}
         return due + [(f"m{c}", now) for c in sorted(communities)]
