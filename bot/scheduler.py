@@ -66,6 +66,7 @@ class Scheduler:
         self._providers: dict[str, Provider] = {}
         self._failures: dict[str, int] = {}
         self._running: dict[str, tuple[asyncio.Lock, int]] = {}  # one run at a time per key, and its users
+        self._loaded: tuple[int, int] | None = None  # (pending, put on the clock) by load()
 
     def provide(self, name: str, pending: Pending, fire: Fire, plan: Plan | None = None) -> None:
         self._providers[name] = Provider(pending, fire, plan)
@@ -74,10 +75,9 @@ class Scheduler:
         self._aps.add_job(self._guarded, "interval", seconds=seconds, args=[name, job], id=f"every:{name}",
                           replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None)
 
-    async def start(self) -> int:
-        """Start the clock, plan, and load every pending action; return how many are pending."""
-        if not self._aps.running:
-            self._aps.start()
+    async def load(self) -> int:
+        """Plan, and put what is due within HORIZON on the clock, which need not be running yet
+        (the bot loads while the homeserver builds its first sync); return how many are pending."""
         for name, provider in self._providers.items():
             if provider.plan is None:
                 continue
@@ -85,8 +85,17 @@ class Scheduler:
                 await provider.plan()
             except Exception as exc:
                 log.error("scheduler.plan_failed", exc_info=exc, **fields(provider=name))
-        pending, added = await self._load(starting=True)
+        self._loaded = await self._load(starting=True)
+        return self._loaded[0]
+
+    async def start(self) -> int:
+        """Start the clock, loading first unless load() did; return how many actions are pending."""
+        if self._loaded is None:
+            await self.load()
+        if not self._aps.running:
+            self._aps.start()
         self.every("scheduler.top_up", TOP_UP_S, self.top_up)
+        pending, added = self._loaded
         log.info("scheduler.loaded", **fields(actions=pending, on_clock=added))
         return pending
 
@@ -127,7 +136,8 @@ class Scheduler:
     def _on_clock(self, provider: str, key: str, due: datetime) -> bool:
         """Already planned for exactly `due` (a future time): adding it again would change nothing."""
         job = self._aps.get_job(f"{provider}:{key}")
-        return job is not None and due > self.clock.now() and job.next_run_time == due
+        # A job added before the clock started has no next_run_time yet: it is added again.
+        return job is not None and due > self.clock.now() and getattr(job, "next_run_time", None) == due
 
     def cancel(self, provider: str, key: str) -> None:
         job = self._aps.get_job(f"{provider}:{key}")
