@@ -181,6 +181,7 @@ class Bench:
                 t = time.perf_counter()
                 out["floor"] = await self.fire(probes, self.room_f, "!ping", "pong")
                 out["copbot"]["ratio_p99_to_floor_burst_p99"] = round(out["copbot"]["p99"] / out["floor"]["p99"], 2)
+                out["copbot"]["ratio_p99_to_floor_burst_p50"] = round(out["copbot"]["p99"] / out["floor"]["p50"], 2)
                 self.phase("burst_floor", t)
             self.results["burst"] = out
         finally:

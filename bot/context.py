@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.text import Text
@@ -22,6 +22,8 @@ class Context:
     lang: str
     community: Any = None  # storage.models.Community of this room, if any
     command: Any = None
+    # The sender's roles, read once per message: `help` runs several role checks (bot.roles).
+    sender_roles: set[str] | None = field(default=None, repr=False)
 
     @property
     def prefix(self) -> str:

@@ -11,7 +11,9 @@ import string
 import tomllib
 from importlib import resources
 
-from bot.text import Text, render
+from typing import Any, Callable
+
+from bot.text import Text, render, render_plain
 
 LANGUAGES = ("en", "fr")
 
@@ -34,6 +36,7 @@ def placeholders(template: str) -> set[str]:
 class Catalogue:
     def __init__(self, entries: dict[str, dict[str, str]]):
         self.entries = entries
+        self._built: dict[Any, Text] = {}
 
     @classmethod
     def load(cls) -> "Catalogue":
@@ -53,4 +56,11 @@ class Catalogue:
         return render(self.raw(lang, key), params)
 
     def plain(self, lang: str, key: str, **params: object) -> str:
-        return self.render(lang, key, **params).plain
+        return render_plain(self.raw(lang, key), params)
+
+    def built(self, key: Any, build: Callable[[], Text]) -> Text:
+        """A text made from catalogue entries alone (never user values), built once per `key`;
+        the keys a caller uses must be few (help: language, room or DM, the commands shown)."""
+        if key not in self._built:
+            self._built[key] = build()
+        return self._built[key]

@@ -14,16 +14,18 @@ from storage import communities as q
 FACILITATOR, COORDINATOR, MEMBER = "facilitator", "coordinator", "member"
 
 
-async def roles_of(ctx, user_id: str | None = None) -> set[str]:
+async def roles_of(ctx) -> set[str]:
+    """The sender's roles in the room's community, read once per message."""
     if ctx.community is None:
         return set()
-    return await roles_in(ctx.services, ctx.community, user_id or ctx.sender)
+    if ctx.sender_roles is None:
+        ctx.sender_roles = await roles_in(ctx.services, ctx.community, ctx.sender)
+    return ctx.sender_roles
 
 
 async def roles_in(services, community, user_id: str) -> set[str]:
     """A person's roles in one community, wherever they ask from (a DM too)."""
-    async with services.db() as session:
-        roles = set(await q.roles_granted(session, community.id, user_id))
+    roles = set(await services.reads.granted(services.db, community.id, user_id))
     room = services.rooms(community.room_id)
     # Power counts only for people in the room: Matrix keeps a level after its holder leaves,
     # and `users_default` gives one to everybody, so alone it would make strangers facilitators.

@@ -20,6 +20,14 @@ TOP_UP_S the clock is topped up from the database with those that have come
 within it, so thousands of actions weeks away cost neither start-up time nor
 memory. `at` always puts an action on the clock, whenever it is due, so an
 action planned by a command is never left for the next top-up.
+
+Many actions due at once take turns, a few at a time, in due order. All at
+once, the homeserver (Synapse on SQLite: one database connection) works on
+every send together and finishes them all together, late: 50 reminders due
+in the same second arrived after 4 to 6 s (p50); ten at a time, at 2.3 s,
+the first at 0.5 s (four at a time leaves the homeserver idle between sends).
+An action that runs long gives up its turn after TURN_S, so it cannot hold
+back the ones behind it.
 """
 
 from __future__ import annotations
@@ -44,6 +52,9 @@ MAX_RETRY_S = 300
 HORIZON = timedelta(hours=6)
 TOP_UP_S = 600  # well inside HORIZON: an action is on the clock hours before it is due
 
+MAX_RUNNING = 10  # actions sent to the homeserver at once; the rest wait their turn, in due order
+TURN_S = 2.0  # an action running longer than this (a check-in round's many DMs) lets the next one start
+
 
 @dataclass(frozen=True)
 class Provider:
@@ -60,8 +71,10 @@ class Schedule(Protocol):
 
 
 class Scheduler:
-    def __init__(self, clock: Clock):
+    def __init__(self, clock: Clock, max_running: int = MAX_RUNNING, turn_s: float = TURN_S):
         self.clock = clock
+        self._slots = asyncio.Semaphore(max_running)  # FIFO: APScheduler starts due jobs in due order
+        self._turn_s = turn_s
         self._aps = AsyncIOScheduler(timezone=timezone.utc)
         self._providers: dict[str, Provider] = {}
         self._failures: dict[str, int] = {}
@@ -162,13 +175,25 @@ class Scheduler:
         self._running[job_id] = (lock, users + 1)
         try:
             async with lock:
-                await self._run(provider, key, job_id)
+                await self._take_turn(provider, key, job_id)
         finally:
             lock, users = self._running[job_id]
             if users == 1:
                 del self._running[job_id]
             else:
                 self._running[job_id] = (lock, users - 1)
+
+    async def _take_turn(self, provider: str, key: str, job_id: str) -> None:
+        await self._slots.acquire()
+        run = asyncio.ensure_future(self._run(provider, key, job_id))
+        try:
+            await asyncio.wait({run}, timeout=self._turn_s)
+        except asyncio.CancelledError:
+            run.cancel()
+            raise
+        finally:
+            self._slots.release()
+        await run
 
     async def _run(self, provider: str, key: str, job_id: str) -> None:
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -15,6 +15,7 @@ from bot.framework import Registry
 from bot.i18n import Catalogue
 from bot.keys import Keyring
 from bot.matrix_ops import MatrixOps
+from bot.reads import Reads
 from bot.rooms import RoomView
 from bot.scheduler import Schedule
 from bot.sender import Sender
@@ -37,3 +38,4 @@ class Services:
     desk: Desk  # consultation drafts and limits, in memory only
     library: Library  # the prompt library, validated at start
     checkin_desk: CheckinDesk  # check-ins being answered, in memory only
+    reads: Reads = field(default_factory=Reads)  # fed by the session factory's on_commit

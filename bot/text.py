@@ -7,6 +7,7 @@ are escaped, never interpreted, so user text can never become HTML.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import string
@@ -54,10 +55,13 @@ class Text:
 # message ("Note: \u202eesolc"), and NUL, which the HTML sanitizer drops (the plain body and
 # the HTML would then differ).
 _UNSHOWN = dict.fromkeys([0, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_ANY_UNSHOWN = re.compile("[\x00\u202a-\u202e\u2066-\u2069]")
 
 
 def shown(text: str) -> str:
-    return text.translate(_UNSHOWN)
+    # str.translate copies the whole text even when nothing changes; a search is 10x cheaper
+    # and almost every text has nothing to drop (bench: `help` renders ~40 of them).
+    return text.translate(_UNSHOWN) if _ANY_UNSHOWN.search(text) else text
 
 
 def sanitize(fragment: str) -> str:
@@ -92,22 +96,34 @@ def _markup_to_plain(source: str) -> str:
     return _BOLD.sub(r"\1", source.strip())
 
 
-def render(template: str, params: dict[str, object]) -> Text:
-    """Fill a markup template. A `Text` value is inserted as is (already safe)."""
+@functools.lru_cache(maxsize=4096)  # bounded by the catalogue's size: templates are never user text
+def _compile(template: str) -> tuple[tuple[str, ...], str, str]:
+    """A template's field names, and its plain and HTML forms with a token in each field."""
     fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
     tokens = {name: f"\x00{i}\x00" for i, name in enumerate(dict.fromkeys(fields))}
     skeleton = template.format(**tokens)
-    plain, markup = _markup_to_plain(skeleton), _markup_to_html(skeleton)
-    values_plain, values_html = [], []
-    for name in tokens:
-        value = params[name]
-        if isinstance(value, Text):
-            values_plain.append(value.plain)
-            values_html.append(value.html)
-        else:
-            values_plain.append(shown(str(value)))
-            values_html.append(html.escape(values_plain[-1], quote=False).replace("\n", "<br>"))
+    return tuple(tokens), _markup_to_plain(skeleton), _markup_to_html(skeleton)
+
+
+def _value_plain(value: object) -> str:
+    return value.plain if isinstance(value, Text) else shown(str(value))
+
+
+def render(template: str, params: dict[str, object]) -> Text:
+    """Fill a markup template. A `Text` value is inserted as is (already safe)."""
+    tokens, plain, markup = _compile(template)
+    values_plain = [_value_plain(params[name]) for name in tokens]
+    values_html = [params[name].html if isinstance(params[name], Text)
+                   else html.escape(values_plain[i], quote=False).replace("\n", "<br>")
+                   for i, name in enumerate(tokens)]
     # One pass: a value that happens to hold a token ("\x001\x00") is never filled in again.
     plain = _TOKEN.sub(lambda m: values_plain[int(m.group(1))], plain)
     markup = _TOKEN.sub(lambda m: values_html[int(m.group(1))], markup)
     return Text.of(plain, markup)
+
+
+def render_plain(template: str, params: dict[str, object]) -> str:
+    """The plain body `render` would give, without building and sanitizing the HTML."""
+    tokens, plain, _ = _compile(template)
+    values = [_value_plain(params[name]) for name in tokens]
+    return shown(_TOKEN.sub(lambda m: values[int(m.group(1))], plain))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
@@ -14,7 +16,10 @@ def make_engine(url: str) -> AsyncEngine:
         path = url.split(":///", 1)[-1]
         if path and ":memory:" not in path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        # No pool "reset on return": every session and connection here ends its transaction
+        # (commit, or the rollback of close()), so the pool's own rollback was a second trip to
+        # SQLite's thread on every use (bench: one of six in the claim before each answer).
+        engine = create_async_engine(url, connect_args={"timeout": 30}, pool_reset_on_return=None)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn, _record):  # WAL: readers never block the writer
@@ -29,8 +34,32 @@ def make_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_pre_ping=True)
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+def session_factory(engine: AsyncEngine, *, on_commit: Callable[[set[type]], None] | None = None
+                    ) -> async_sessionmaker[AsyncSession]:
+    """Sessions on `engine`. `on_commit` is told which models each commit changed (so an
+    in-memory copy of their rows can be dropped, bot/reads.py)."""
+    if on_commit is None:
+        return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+    class Watched(Session):  # one class per factory: its listeners belong to this factory only
+        pass
+
+    @event.listens_for(Watched, "after_flush")
+    def _flushed(session: Session, _context: object) -> None:
+        changed = session.info.setdefault("changed", set())
+        changed.update(type(row) for row in (*session.new, *session.dirty, *session.deleted))
+
+    @event.listens_for(Watched, "after_commit")
+    def _committed(session: Session) -> None:
+        changed = session.info.pop("changed", None)
+        if changed:
+            on_commit(changed)
+
+    @event.listens_for(Watched, "after_rollback")
+    def _rolled_back(session: Session) -> None:
+        session.info.pop("changed", None)
+
+    return async_sessionmaker(engine, class_=AsyncSession, sync_session_class=Watched, expire_on_commit=False)
 
 
 async def flush_deleted(db: async_sessionmaker[AsyncSession]) -> None:

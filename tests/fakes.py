@@ -20,6 +20,7 @@ from bot.framework import Registry, dispatch
 from bot.i18n import Catalogue
 from bot.keys import Keyring
 from bot.matrix_ops import ThreadReply
+from bot.reads import Reads
 from bot.sender import Sender
 from bot.services import Services
 from bot.checkins.desk import CheckinDesk
@@ -28,7 +29,6 @@ from bot.prompts.posting import PromptJobs
 from bot.workshops.jobs import WorkshopJobs
 from devtools import postgres as pg
 from prompts import load as load_library
-from storage import communities
 from storage.engine import make_engine, session_factory
 from storage.migrate import migrate
 
@@ -152,14 +152,15 @@ class Harness:
         async def no_sleep(seconds: float) -> None:
             self.sleeps.append(seconds)
 
+        reads = Reads()
         self.services = Services(
-            config=self.config, catalogue=Catalogue.load(), db=session_factory(self.engine),
+            config=self.config, catalogue=Catalogue.load(), db=session_factory(self.engine, on_commit=reads.committed),
             keyring=Keyring(b"k" * 32), sender=Sender(self.client, sleep=no_sleep),
             clock=self.clock, registry=Registry.discover(), user_id="@copbot:test",
             rooms=self.rooms.get, matrix=FakeOps(), scheduler=ManualScheduler(),
             desk=Desk(self.clock, draft_minutes=30, max_per_day=3, max_attempts_per_hour=5),
             library=load_library(),
-            checkin_desk=CheckinDesk(self.clock, hours=72),
+            checkin_desk=CheckinDesk(self.clock, hours=72), reads=reads,
         )
         self.jobs = ConsultJobs(self.services)
         self.workshop_jobs = WorkshopJobs(self.services)
@@ -221,8 +222,7 @@ class Harness:
                       dm: bool = False, lang: str | None = None) -> list[Sent]:
         """Run one command line as the bot would; return what it sent."""
         before = len(self.client.sent)
-        async with self.services.db() as session:
-            community = None if dm else await communities.by_room(session, room)
+        community = None if dm else await self.services.reads.community_of(self.services.db, room)
         self.commands_run += 1
         ctx = Context(services=self.services, room_id=room, sender=sender, event_id=f"$cmd{self.commands_run}",
                       is_dm=dm, thread_root=None, community=community,

@@ -78,3 +78,24 @@ async def test_times_come_back_aware_and_naive_times_are_refused(engine):
         async with db() as session:
             session.add(HandledEvent(event_key="b", handled_at=datetime(2027, 1, 1)))
             await session.commit()
+
+
+async def test_an_event_is_claimed_once_and_the_token_kept(engine):
+    """The sync loop's claim: a replayed event is not handed out again, on either database."""
+    from storage import sync_state
+    from storage.models import BotState
+
+    await migrate(engine)
+    db = session_factory(engine)
+    at = datetime(2027, 1, 12, 15, 0, tzinfo=timezone.utc)
+    async with db() as session:
+        assert await sync_state.claim(session, ["a", "b"], at) == {"a", "b"}
+        await sync_state.put_token(session, "s1")
+        await session.commit()
+    async with db() as session:
+        assert await sync_state.claim(session, ["b", "c"], at) == {"c"}
+        await sync_state.put_token(session, "s2")
+        await session.commit()
+    async with db() as session:
+        assert (await session.get(BotState, "sync_token")).value == "s2"
+        assert (await session.get(HandledEvent, "a")).handled_at == at

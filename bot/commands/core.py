@@ -19,18 +19,19 @@ async def help_(ctx, *, topic: str = "") -> None:
         await ctx.send(ctx.t("help.one", name=cmd.name,
                              help=catalogue.plain(ctx.lang, f"{cmd.key}.help")) + ctx.usage(cmd))
         return
-    lines = [
-        ctx.t("help.line", prefix=ctx.prefix,
-              usage=catalogue.plain(ctx.lang, f"{cmd.key}.usage"),
-              help=catalogue.plain(ctx.lang, f"{cmd.key}.help"))
-        for cmd in await registry.allowed(ctx)
-    ]
-    listing = Text.of("\n".join(t.plain for t in lines),
-                      "<ul>" + "".join(f"<li>{t.html.removeprefix('<p>').removesuffix('</p>')}</li>"
-                                       for t in lines) + "</ul>")
+    allowed = await registry.allowed(ctx)
     key = "help.intro_dm" if ctx.is_dm else "help.intro"
-    await ctx.send(ctx.t(key, prefix=ctx.prefix, commands=listing))
 
+    def build() -> Text:
+        lines = [ctx.t("help.line", prefix=ctx.prefix, usage=catalogue.plain(ctx.lang, f"{cmd.key}.usage"),
+                       help=catalogue.plain(ctx.lang, f"{cmd.key}.help")) for cmd in allowed]
+        listing = Text.of("\n".join(t.plain for t in lines),
+                          "<ul>" + "".join(f"<li>{t.html.removeprefix('<p>').removesuffix('</p>')}</li>"
+                                           for t in lines) + "</ul>")
+        return ctx.t(key, prefix=ctx.prefix, commands=listing)
+
+    # The same few listings over and over (per language and set of commands): built once.
+    await ctx.send(catalogue.built((key, ctx.lang, ctx.prefix, tuple(cmd.key for cmd in allowed)), build))
 
 @command("ping")
 async def ping(ctx) -> None:

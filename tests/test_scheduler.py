@@ -1,0 +1,90 @@
+"""The real Scheduler (APScheduler underneath) with many actions falling due in the same second."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from datetime import datetime, timedelta, timezone
+
+from bot.clock import SystemClock
+from bot.scheduler import MAX_RUNNING, Scheduler
+
+
+async def test_many_actions_due_at_once_all_fire_once_and_the_first_due_go_out_first():
+    """50 actions due within one second, each doing a few steps on one shared resource (as SQLite
+    allows one writer at a time, and the bot's event loop runs one step at a time). All fire, once;
+    they start in due order, and the first ones are done long before the last: they do not all
+    advance together and finish together at the end."""
+    scheduler = Scheduler(SystemClock())
+    shared = asyncio.Lock()
+    started: list[str] = []
+    began: list[float] = []
+    done: dict[str, float] = {}
+    running = most = 0
+
+    async def fire(key: str) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        started.append(key)
+        began.append(time.perf_counter())
+        for _ in range(5):
+            async with shared:
+                await asyncio.sleep(0.002)
+        done[key] = time.perf_counter()
+        running -= 1
+
+    async def pending() -> list:
+        return []
+
+    scheduler.provide("x", pending, fire)
+    await scheduler.start()
+    base = datetime.now(timezone.utc) + timedelta(seconds=1)
+    keys = [f"k{i:02d}" for i in range(50)]
+    order = keys[:]
+    random.Random(7).shuffle(order)  # put on the clock in any order
+    try:
+        for key in order:
+            scheduler.at("x", key, base + timedelta(microseconds=1000 * int(key[1:])))
+        for _ in range(200):
+            if len(done) == len(keys):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        scheduler.shutdown()
+    assert sorted(started) == keys and len(started) == len(keys)  # every one, and none twice
+    assert started == keys  # in due order
+    assert most <= MAX_RUNNING
+    finished = sorted(done.values())
+    # The first tenth is done within the first quarter of the run (all at once: near its end).
+    assert finished[len(keys) // 10] - began[0] < (finished[-1] - began[0]) / 4
+
+
+async def test_actions_that_run_long_do_not_hold_back_the_ones_due_after_them():
+    """Long actions (a check-in round sending many DMs) fill every turn; one due just after them
+    still starts once they have had their turn, not when they end."""
+    scheduler = Scheduler(SystemClock(), max_running=2, turn_s=0.2)
+    began: dict[str, float] = {}
+
+    async def fire(key: str) -> None:
+        began[key] = time.perf_counter()
+        await asyncio.sleep(3 if key.startswith("long") else 0)
+
+    async def pending() -> list:
+        return []
+
+    scheduler.provide("x", pending, fire)
+    await scheduler.start()
+    now = datetime.now(timezone.utc)
+    try:
+        scheduler.at("x", "long1", now)
+        scheduler.at("x", "long2", now)
+        scheduler.at("x", "short", now + timedelta(milliseconds=50))
+        for _ in range(100):
+            if "short" in began:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        scheduler.shutdown()
+    assert "short" in began and began["short"] - began["long1"] < 1.0
