@@ -38,6 +38,7 @@ from bot.framework import Registry, dispatch, incident_id, leading_words
 from bot.i18n import Catalogue
 from bot.keys import Keyring, load_or_create_secret
 from bot.logs import fields
+from bot.members import MembersNotLoaded, lazy_members, load_members
 from bot.nio_ops import NioOps
 from bot.reads import Reads
 from bot.rooms import NioRoomView
@@ -195,9 +196,9 @@ class CopBot:
         self.workshop_jobs = WorkshopJobs(self.services)
         self.scheduler.provide(WORKSHOP, self.workshop_jobs.pending, self.workshop_jobs.fire)
         self.prompt_jobs = PromptJobs(self.services)
-        self.scheduler.provide(PROMPT, self.prompt_jobs.pending, self.prompt_jobs.fire)
+        self.scheduler.provide(PROMPT, self.prompt_jobs.pending, self.prompt_jobs.fire, self.prompt_jobs.plan)
         self.checkin_jobs = CheckinJobs(self.services)
-        self.scheduler.provide(CHECKIN, self.checkin_jobs.pending, self.checkin_jobs.fire)
+        self.scheduler.provide(CHECKIN, self.checkin_jobs.pending, self.checkin_jobs.fire, self.checkin_jobs.plan)
         async with db() as session:
             state = await session.get(BotState, "sync_token")
             self._token = state.value if state else None
@@ -253,14 +254,20 @@ class CopBot:
     async def _sync_loop(self) -> None:
         failures = 0
         outage_started: datetime | None = None
+        # Scheduled actions load while the homeserver builds the first sync; the clock starts after it.
+        loading = asyncio.ensure_future(self.scheduler.load())
+        self._tasks.add(loading)
+        loading.add_done_callback(self._tasks.discard)
         while not self._stopping.is_set():
             first = self._token is None
+            sync_filter = FIRST_SYNC_FILTER if first else SYNC_FILTER
             # The first sync of a process returns at once, so start-up catch-up is immediate.
-            # ...and carries full state, so room creators (m.room.create) are known again.
+            # ...and carries full state, so room creators (m.room.create) are known again; the
+            # members are read room by room (bot.members), which is much faster at scale.
             sync = asyncio.ensure_future(self.client.sync(
                 timeout=SYNC_TIMEOUT_MS if self.ready.is_set() else 0, since=self._token,
                 full_state=True if not self.ready.is_set() else None,
-                sync_filter=FIRST_SYNC_FILTER if first else SYNC_FILTER))
+                sync_filter=sync_filter if self.ready.is_set() else lazy_members(sync_filter)))
             stop = asyncio.ensure_future(self._stopping.wait())
             await asyncio.wait({sync, stop}, return_when=asyncio.FIRST_COMPLETED)
             stop.cancel()
@@ -269,8 +276,10 @@ class CopBot:
                 break
             try:
                 resp = sync.result()
-            except (ClientError, asyncio.TimeoutError, OSError) as exc:
-                resp = exc
+                if isinstance(resp, SyncResponse) and not self.ready.is_set():
+                    await load_members(self.client, list(resp.rooms.join))
+            except (ClientError, asyncio.TimeoutError, OSError, MembersNotLoaded) as exc:
+                resp = exc  # for the members too: the first sync is done again
             if not isinstance(resp, SyncResponse):
                 status = getattr(resp, "status_code", None) or type(resp).__name__
                 if isinstance(resp, SyncError) and status in ("M_UNKNOWN_TOKEN", "M_FORBIDDEN"):
@@ -296,6 +305,7 @@ class CopBot:
             await self._process(resp, first)
             if not self.ready.is_set():
                 # Scheduled work starts once the rooms are known, so late actions can be sent at once.
+                await loading
                 await self.scheduler.start()
                 # In the background: the sync loop goes on answering (it runs every hour after this).
                 task = asyncio.create_task(self._retention_at_start())

@@ -15,6 +15,12 @@ overdue action, for instance) waits for the first run to finish, then finds
 the database already updated. (APScheduler alone would drop that second
 run, which loses an action when the key was rescheduled for real.)
 
+Only actions due within HORIZON are put on the clock at start; every
+TOP_UP_S the clock is topped up from the database with those that have come
+within it, so thousands of actions weeks away cost neither start-up time nor
+memory. `at` always puts an action on the clock, whenever it is due, so an
+action planned by a command is never left for the next top-up.
+
 Many actions due at once take turns, a few at a time, in due order. All at
 once, the homeserver (Synapse on SQLite: one database connection) works on
 every send together and finishes them all together, late: 50 reminders due
@@ -41,15 +47,20 @@ log = logging.getLogger(__name__)
 
 Pending = Callable[[], Awaitable[list[tuple[str, datetime]]]]
 Fire = Callable[[str], Awaitable[None]]
+Plan = Callable[[], Awaitable[None]]
 MAX_RETRY_S = 300
+HORIZON = timedelta(hours=6)
+TOP_UP_S = 600  # well inside HORIZON: an action is on the clock hours before it is due
+
 MAX_RUNNING = 10  # actions sent to the homeserver at once; the rest wait their turn, in due order
 TURN_S = 2.0  # an action running longer than this (a check-in round's many DMs) lets the next one start
 
 
 @dataclass(frozen=True)
 class Provider:
-    pending: Pending
+    pending: Pending  # what the database says is due, and when; no side effects
     fire: Fire
+    plan: Plan | None = None  # start-up planning (the clock moved, the config changed), before pending
 
 
 class Schedule(Protocol):
@@ -68,26 +79,65 @@ class Scheduler:
         self._providers: dict[str, Provider] = {}
         self._failures: dict[str, int] = {}
         self._running: dict[str, tuple[asyncio.Lock, int]] = {}  # one run at a time per key, and its users
+        self._loaded: tuple[int, int] | None = None  # (pending, put on the clock) by load()
 
-    def provide(self, name: str, pending: Pending, fire: Fire) -> None:
-        self._providers[name] = Provider(pending, fire)
+    def provide(self, name: str, pending: Pending, fire: Fire, plan: Plan | None = None) -> None:
+        self._providers[name] = Provider(pending, fire, plan)
 
     def every(self, name: str, seconds: float, job: Callable[[], Awaitable[None]]) -> None:
         self._aps.add_job(self._guarded, "interval", seconds=seconds, args=[name, job], id=f"every:{name}",
                           replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None)
 
+    async def load(self) -> int:
+        """Plan, and put what is due within HORIZON on the clock, which need not be running yet
+        (the bot loads while the homeserver builds its first sync); return how many are pending."""
+        for name, provider in self._providers.items():
+            if provider.plan is None:
+                continue
+            try:  # planning failed: what is pending in the database still goes on the clock
+                await provider.plan()
+            except Exception as exc:
+                log.error("scheduler.plan_failed", exc_info=exc, **fields(provider=name))
+        self._loaded = await self._load(starting=True)
+        return self._loaded[0]
+
     async def start(self) -> int:
-        """Start the clock and load every pending action; return how many were loaded."""
+        """Start the clock, loading first unless load() did; return how many actions are pending."""
+        if self._loaded is None:
+            await self.load()
         if not self._aps.running:
             self._aps.start()
-        loaded = 0
+        self.every("scheduler.top_up", TOP_UP_S, self.top_up)
+        pending, added = self._loaded
+        log.info("scheduler.loaded", **fields(actions=pending, on_clock=added))
+        return pending
+
+    async def top_up(self) -> int:
+        """Put on the clock what has come within HORIZON; return how many were added."""
+        _, added = await self._load(starting=False)
+        if added:
+            log.info("scheduler.topped_up", **fields(actions=added))
+        return added
+
+    async def _load(self, *, starting: bool) -> tuple[int, int]:
+        """(pending actions, actions put on the clock). At start the database's time wins unless the
+        key is on the clock for exactly that time; later a key on the clock stays as it is (a retry
+        waiting out its backoff, say: its row still shows the time it first fell due)."""
+        until = self.clock.now() + HORIZON
+        pending = added = 0
         for name, provider in self._providers.items():
             for key, due in await provider.pending():
-                if not self._on_clock(name, key, due):  # pending() may have put it there already
-                    self.at(name, key, due)
-                loaded += 1
-        log.info("scheduler.loaded", **fields(actions=loaded))
-        return loaded
+                pending += 1
+                if due >= until:
+                    continue
+                if starting:
+                    if self._on_clock(name, key, due):  # put there by a command already
+                        continue
+                elif self._aps.get_job(f"{name}:{key}") is not None:
+                    continue
+                self.at(name, key, due)
+                added += 1
+        return pending, added
 
     def at(self, provider: str, key: str, due: datetime) -> None:
         run = max(due, self.clock.now())
@@ -99,7 +149,8 @@ class Scheduler:
     def _on_clock(self, provider: str, key: str, due: datetime) -> bool:
         """Already planned for exactly `due` (a future time): adding it again would change nothing."""
         job = self._aps.get_job(f"{provider}:{key}")
-        return job is not None and due > self.clock.now() and job.next_run_time == due
+        # A job added before the clock started has no next_run_time yet: it is added again.
+        return job is not None and due > self.clock.now() and getattr(job, "next_run_time", None) == due
 
     def cancel(self, provider: str, key: str) -> None:
         job = self._aps.get_job(f"{provider}:{key}")

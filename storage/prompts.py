@@ -27,10 +27,6 @@ async def posts(session: AsyncSession, community_id: int, states: tuple[str, ...
         PromptPost.community_id == community_id, PromptPost.state.in_(states)).order_by(PromptPost.id))).all())
 
 
-async def in_state(session: AsyncSession, states: tuple[str, ...]) -> list[PromptPost]:
-    return list((await session.exec(select(PromptPost).where(PromptPost.state.in_(states)))).all())
-
-
 async def by_event_key(session: AsyncSession, event_key: str) -> PromptPost | None:
     return (await session.exec(select(PromptPost).where(PromptPost.event_key == event_key))).first()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,9 +31,11 @@ async def actions(session: AsyncSession, workshop_id: int, states: tuple[str, ..
         WorkshopAction.workshop_id == workshop_id, WorkshopAction.state.in_(states)))).all())
 
 
-async def actions_in_state(session: AsyncSession, states: tuple[str, ...]) -> list[WorkshopAction]:
-    return list((await session.exec(select(WorkshopAction).where(WorkshopAction.state.in_(states))
-                                    .order_by(WorkshopAction.due_at))).all())
+async def actions_in_state(session: AsyncSession, states: tuple[str, ...]) -> list[tuple[int, str, datetime, int]]:
+    """(id, state, due time, community id) of every action in `states`: plain columns, cheap for thousands."""
+    return list((await session.exec(select(WorkshopAction.id, WorkshopAction.state, WorkshopAction.due_at,
+                                           Workshop.community_id).join(Workshop)
+                                    .where(WorkshopAction.state.in_(states)).order_by(WorkshopAction.due_at))).all())
 
 
 async def missed_in(session: AsyncSession, community_id: int,

@@ -184,8 +184,12 @@ class Harness:
                 fired += 1
 
     async def restart(self) -> int:
-        """What a restart does: forget the clock's jobs, then load every pending action from the database."""
+        """What a restart does: forget the clock's jobs, plan, then load every pending action from the
+        database (all of them: the horizon of bot.scheduler is tested there)."""
         self.services.scheduler.jobs.clear()
+        for provider in self.providers.values():
+            if hasattr(provider, "plan"):
+                await provider.plan()
         loaded = 0
         for name, provider in self.providers.items():
             for key, due in await provider.pending():

@@ -23,11 +23,12 @@ from bot.keys import impact_key
 from bot.logs import fields
 from bot.membership import community_rooms, members_of
 from bot.prompts.library import hours_of
+from domain.prompts import DEFAULT_HOURS, PostingHours
 from domain.checkins import invitation_due, period_of, send_time, start
 from domain.workshops import parse_offsets
 from storage import prompts as pq
 from storage import workshops as wq
-from storage.models import CheckinInvite, CheckinRound, CheckinSettings, Community, Workshop
+from storage.models import CheckinInvite, CheckinRound, CheckinSettings, Community, PromptSettings, Workshop
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -52,76 +53,105 @@ class CheckinJobs:
     def __init__(self, services: "Services"):
         self.s = services
 
-    async def _invite_after(self, session, community_id: int) -> timedelta:
-        row = await session.get(CheckinSettings, community_id)
-        if row is not None and row.invite_after_s:
-            return timedelta(seconds=row.invite_after_s)
-        return offset(self.s.config.checkins.invite_after)
+    async def _timing(self, session, community: Community):
+        series = await wq.series(session, community.id)
+        return self._timing_of(community, series, hours_of(await pq.settings(session, community.id)))
 
-    async def _timing(self, session, community: Community, series: list[Workshop] | None = None):
-        """Timezone, posting hours and planned workshops (of `series` when the caller has it).
-        Unlike prompts, invitations may arrive during a workshop: a DM does not interrupt the room."""
-        tz = ZoneInfo(community.timezone)
-        hours = hours_of(await pq.settings(session, community.id))
-        if series is None:
-            series = await wq.series(session, community.id)
-        planned = [w for w in series if w.state == "planned"]
-        return tz, hours, planned, ()
+    @staticmethod
+    def _timing_of(community: Community, series: list[Workshop], hours: PostingHours):
+        """Timezone, posting hours, planned workshops and busy times. Unlike prompts, invitations
+        may arrive during a workshop: a DM does not interrupt the room."""
+        return ZoneInfo(community.timezone), hours, [w for w in series if w.state == "planned"], ()
 
     async def sync(self, community_id: int) -> None:
         """One round per planned workshop, due after it; cancelled workshops lose theirs."""
-        changes: list[tuple[str, datetime | None]] = []
+        await self.sync_many([community_id])
+
+    async def sync_many(self, community_ids: list[int], *, schedule: bool = True) -> None:
+        """`sync` for many communities, read with a few queries and written in one transaction.
+        `schedule=False` (start-up, whose `pending()` lists every round next) leaves putting new
+        due times on the clock to the caller; cancelled rounds come off it either way."""
+        changes: list[tuple[CheckinRound, datetime | None]] = []
         async with self.s.db() as session:
-            community = await session.get(Community, community_id)
-            series = await wq.series(session, community_id)
-            tz, hours, planned, busy = await self._timing(session, community, series)
-            after = await self._invite_after(session, community_id)
-            rounds = {r.workshop_id: r for r in (await session.exec(
-                select(CheckinRound).where(CheckinRound.community_id == community_id))).all()}
-            for w in series:
-                row = rounds.get(w.id)
-                if w.state != "planned" or community.closed_at is not None:
-                    if row is not None and row.state == "pending":
-                        row.state = "cancelled"
-                        session.add(row)
-                        changes.append((f"k{row.id}", None))
+            communities = (await session.exec(select(Community).where(Community.id.in_(community_ids)))).all()
+            series: dict[int, list[Workshop]] = {c.id: [] for c in communities}
+            for w in (await session.exec(select(Workshop).where(Workshop.community_id.in_(community_ids))
+                                         .order_by(Workshop.starts_at, Workshop.number))).all():
+                series[w.community_id].append(w)
+            hours = {row.community_id: hours_of(row) for row in (await session.exec(
+                select(PromptSettings).where(PromptSettings.community_id.in_(community_ids)))).all()}
+            afters = {row.community_id: row.invite_after_s for row in (await session.exec(
+                select(CheckinSettings).where(CheckinSettings.community_id.in_(community_ids)))).all()}
+            rounds: dict[int, dict[int, CheckinRound]] = {c.id: {} for c in communities}
+            for r in (await session.exec(select(CheckinRound).where(
+                    CheckinRound.community_id.in_(community_ids)))).all():
+                rounds[r.community_id][r.workshop_id] = r
+            for community in communities:
+                try:  # one community's problem must not keep the others' rounds from starting
+                    after = self._invite_after_of(afters.get(community.id))
+                    found = self._plan(community, series[community.id], rounds[community.id],
+                                       hours.get(community.id, DEFAULT_HOURS), after)
+                except Exception as exc:
+                    log.error("checkin.sync_failed", exc_info=exc, **fields(community=community.id))
                     continue
-                nxt = next((p.starts_at for p in planned if p.starts_at > w.starts_at), None)
-                due = send_time(later(w.starts_at, after, tz), tz, hours, busy, nxt)
-                if row is None:
-                    row = CheckinRound(community_id=community_id, workshop_id=w.id, state="pending")
-                if row.state != "pending":
-                    continue
-                if row.id is not None and row.invite_due == due:
-                    continue  # unchanged, and already on the clock (loaded at start, or set when it changed)
-                row.invite_due = due
-                session.add(row)
-                await session.flush()
-                changes.append((f"k{row.id}", due))
+                for row, due in found:
+                    session.add(row)
+                    changes.append((row, due))
+            await session.flush()  # new rounds get their ids
+            keys = [(f"k{row.id}", due) for row, due in changes]
             await session.commit()
-        for key, due in changes:
+        for key, due in keys:
             if due is None:
                 self.s.scheduler.cancel(PROVIDER, key)
-            else:
+            elif schedule:
                 self.s.scheduler.at(PROVIDER, key, due)
+
+    def _invite_after_of(self, seconds: int | None) -> timedelta:
+        """[checkins].invite_after, unless the community set its own."""
+        return timedelta(seconds=seconds) if seconds else offset(self.s.config.checkins.invite_after)
+
+    @staticmethod
+    def _plan(community: Community, series: list[Workshop], rounds: dict[int, CheckinRound], hours: PostingHours,
+              after: timedelta) -> list[tuple[CheckinRound, datetime | None]]:
+        """The rounds of one community that change: (round, its new due time, or None: cancelled)."""
+        tz, hours, planned, busy = CheckinJobs._timing_of(community, series, hours)
+        changes: list[tuple[CheckinRound, datetime | None]] = []
+        for w in series:
+            row = rounds.get(w.id)
+            if w.state != "planned" or community.closed_at is not None:
+                if row is not None and row.state == "pending":
+                    row.state = "cancelled"
+                    changes.append((row, None))
+                continue
+            nxt = next((p.starts_at for p in planned if p.starts_at > w.starts_at), None)
+            due = send_time(later(w.starts_at, after, tz), tz, hours, busy, nxt)
+            if row is None:
+                row = CheckinRound(community_id=community.id, workshop_id=w.id, state="pending")
+            if row.state != "pending":
+                continue
+            if row.id is not None and row.invite_due == due:
+                continue  # unchanged, and already on the clock (loaded at start, or set when it changed)
+            row.invite_due = due
+            changes.append((row, due))
+        return changes
+
+    async def plan(self) -> None:
+        """At start: rounds follow the workshops and settings as they are now."""
+        async with self.s.db() as session:
+            open_ids = list((await session.exec(select(Community.id).where(Community.closed_at.is_(None)))).all())
+        await self.sync_many(open_ids, schedule=False)
 
     async def pending(self) -> list:
         async with self.s.db() as session:
-            open_ids = (await session.exec(select(Community.id).where(Community.closed_at.is_(None)))).all()
-        for community_id in open_ids:
-            try:  # one community's problem must not keep the others' rounds from starting
-                await self.sync(community_id)
-            except Exception as exc:
-                log.error("checkin.sync_failed", exc_info=exc, **fields(community=community_id))
-        async with self.s.db() as session:
-            rows = (await session.exec(select(CheckinRound).where(
+            rows = (await session.exec(select(CheckinRound.id, CheckinRound.state, CheckinRound.invite_due,
+                                              CheckinRound.remind_due).where(
                 CheckinRound.state.in_(("pending", "inviting", "invited", "reminding"))))).all()
         now = self.s.clock.now()
         out = []
-        for r in rows:
-            due = r.invite_due if r.state == "pending" else r.remind_due if r.state == "invited" else now
+        for round_id, state, invite_due, remind_due in rows:
+            due = invite_due if state == "pending" else remind_due if state == "invited" else now
             if due is not None:
-                out.append((f"k{r.id}", due))
+                out.append((f"k{round_id}", due))
         return out
 
     async def fire(self, key: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -28,7 +29,7 @@ from bot.workshops.rules import load_rules
 from domain.prompts import Cadence, Prompt, cadence_times, choose, default_times, next_allowed
 from storage import prompts as q
 from storage import workshops as wq
-from storage.models import Community, PromptPost
+from storage.models import Community, PromptPost, PromptSettings, Workshop
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -82,20 +83,49 @@ async def count_reply(services: "Services", community: Community, root: str, sen
 
 
 async def _busy(session, community_id: int) -> list[tuple[datetime, datetime]]:
-    return [(w.starts_at, w.starts_at + timedelta(minutes=w.duration_min))
-            for w in await wq.series(session, community_id) if w.state == "planned"]
+    return _busy_of(await wq.series(session, community_id))
 
 
-async def next_due(session, community: Community, now: datetime) -> datetime | None:
-    """When the next scheduled prompt is due, inside posting hours and outside workshops."""
-    settings = await q.settings(session, community.id)
+def _busy_of(series: list[Workshop]) -> list[tuple[datetime, datetime]]:
+    return [(w.starts_at, w.starts_at + timedelta(minutes=w.duration_min)) for w in series if w.state == "planned"]
+
+
+@dataclass
+class _Facts:
+    """What planning needs to know of one community, read in bulk for many at once."""
+    community: Community
+    settings: PromptSettings
+    handled: list[datetime] = field(default_factory=list)  # due times of scheduled posts already handled
+    series: list[Workshop] = field(default_factory=list)
+    pending: list[PromptPost] = field(default_factory=list)
+
+
+async def _facts(session, communities: list[Community]) -> list[_Facts]:
+    """Four queries, however many communities: start-up plans them all at once."""
+    ids = [c.id for c in communities]
+    settings = {s.community_id: s for s in (await session.exec(
+        select(PromptSettings).where(PromptSettings.community_id.in_(ids)))).all()}
+    facts = {c.id: _Facts(c, settings.get(c.id) or PromptSettings(community_id=c.id)) for c in communities}
+    for community_id, due in (await session.exec(select(PromptPost.community_id, PromptPost.due_at).where(
+            PromptPost.community_id.in_(ids), PromptPost.source == "schedule", PromptPost.due_at.is_not(None),
+            PromptPost.state.in_(("posted", "skipped", "sending"))))).all():
+        facts[community_id].handled.append(due)
+    for w in (await session.exec(select(Workshop).where(Workshop.community_id.in_(ids))
+                                 .order_by(Workshop.starts_at, Workshop.number))).all():
+        facts[w.community_id].series.append(w)
+    for row in (await session.exec(select(PromptPost).where(PromptPost.community_id.in_(ids),
+                                                            PromptPost.state == "pending").order_by(PromptPost.id))).all():
+        facts[row.community_id].pending.append(row)
+    return list(facts.values())
+
+
+def _next_due(f: _Facts, now: datetime) -> datetime | None:
+    settings, community = f.settings, f.community
     if settings.mode == "off" or community.closed_at is not None:
         return None
     tz, hours = ZoneInfo(community.timezone), hours_of(settings)
-    handled = [p.due_at for p in await q.posts(session, community.id, ("posted", "skipped", "sending"))
-               if p.source == "schedule" and p.due_at]
-    after = max([now, *handled])
-    busy = await _busy(session, community.id)
+    after = max([now, *f.handled])
+    busy = _busy_of(f.series)
     if settings.mode == "every":
         at = time.fromisoformat(settings.at_time) if settings.at_time else None
         found = cadence_times(Cadence(settings.every_days, at), date.fromisoformat(settings.anchor), tz, after,
@@ -105,47 +135,71 @@ async def next_due(session, community: Community, now: datetime) -> datetime | N
     return next_allowed(found[0], tz, hours, busy) if found else None
 
 
+async def next_due(session, community: Community, now: datetime) -> datetime | None:
+    """When the next scheduled prompt is due, inside posting hours and outside workshops."""
+    return _next_due((await _facts(session, [community]))[0], now)
+
+
 async def replan(services: "Services", community_id: int) -> None:
     """Keep exactly one pending scheduled prompt, at the right time (none if prompts are off)."""
+    await replan_many(services, [community_id])
+
+
+async def replan_many(services: "Services", community_ids: list[int], *, schedule: bool = True) -> None:
+    """`replan` for many communities, in one transaction. `schedule=False` (start-up, whose
+    `pending()` lists every pending row next) leaves putting the kept rows on the clock to the caller."""
     now = services.clock.now()
+    cancelled: list[int] = []
+    kept: list[PromptPost] = []
     async with services.db() as session:
-        community = await session.get(Community, community_id)
-        due = await next_due(session, community, now)
-        keep = None
-        for row in await q.posts(session, community_id, ("pending",)):
-            # One already due is kept for fire() to judge: sent late, or skipped and reported.
-            overdue = row.due_at <= now and due is not None
-            if row.source == "schedule" and keep is None and (overdue or row.due_at == due):
-                keep = row
+        found = (await session.exec(select(Community).where(Community.id.in_(community_ids)))).all()
+        for f in await _facts(session, list(found)):
+            try:  # one community's problem must not keep the others' prompts from starting
+                due = _next_due(f, now)
+            except Exception as exc:
+                log.error("prompt.replan_failed", exc_info=exc, **fields(community=f.community.id))
                 continue
-            row.state = "cancelled"
-            session.add(row)
-            services.scheduler.cancel(PROVIDER, f"p{row.id}")
-        if keep is None and due is not None:
-            keep = PromptPost(community_id=community_id, source="schedule", state="pending", due_at=due,
-                              txn=secrets.token_hex(12))
-            session.add(keep)
+            keep = None
+            for row in f.pending:
+                # One already due is kept for fire() to judge: sent late, or skipped and reported.
+                overdue = row.due_at <= now and due is not None
+                if row.source == "schedule" and keep is None and (overdue or row.due_at == due):
+                    keep = row
+                    continue
+                row.state = "cancelled"
+                session.add(row)
+                cancelled.append(row.id)
+            if keep is None and due is not None:
+                keep = PromptPost(community_id=f.community.id, source="schedule", state="pending", due_at=due,
+                                  txn=secrets.token_hex(12))
+                session.add(keep)
+            if keep is not None:
+                kept.append(keep)
         await session.commit()
-    if keep is not None:
-        services.scheduler.at(PROVIDER, f"p{keep.id}", keep.due_at)
+        planned = [(row.id, row.due_at) for row in kept]
+    for row_id in cancelled:
+        services.scheduler.cancel(PROVIDER, f"p{row_id}")
+    if schedule:
+        for row_id, due in planned:
+            services.scheduler.at(PROVIDER, f"p{row_id}", due)
 
 
 class PromptJobs:
     def __init__(self, services: "Services"):
         self.s = services
 
+    async def plan(self) -> None:
+        """At start: communities that lost their next prompt get it back, moved ones are moved."""
+        async with self.s.db() as session:
+            open_ids = list((await session.exec(select(Community.id).where(Community.closed_at.is_(None)))).all())
+        await replan_many(self.s, open_ids, schedule=False)
+
     async def pending(self) -> list:
-        """Every pending or interrupted prompt; communities that lost their next one get it back."""
+        """Every pending or interrupted prompt."""
         async with self.s.db() as session:
-            open_ids = (await session.exec(select(Community.id).where(Community.closed_at.is_(None)))).all()
-        for community_id in open_ids:
-            try:  # one community's problem must not keep the others' prompts from starting
-                await replan(self.s, community_id)
-            except Exception as exc:
-                log.error("prompt.replan_failed", exc_info=exc, **fields(community=community_id))
-        async with self.s.db() as session:
-            rows = await q.in_state(session, ("pending", "sending"))
-        return [(f"p{r.id}", r.due_at or self.s.clock.now()) for r in rows]
+            rows = (await session.exec(select(PromptPost.id, PromptPost.due_at).where(
+                PromptPost.state.in_(("pending", "sending"))))).all()
+        return [(f"p{i}", due or self.s.clock.now()) for i, due in rows]
 
     async def fire(self, key: str) -> None:
         community_id = await self._fire(key)

@@ -45,10 +45,9 @@ class WorkshopJobs:
     async def pending(self) -> list:
         now = self.s.clock.now()
         async with self.s.db() as session:
-            actions = await q.actions_in_state(session, ("pending", "sending", "missed", "reporting"))
-            due = [(f"r{a.id}", a.due_at) for a in actions if a.state in ("pending", "sending")]
-            communities = {(await session.get(Workshop, a.workshop_id)).community_id
-                           for a in actions if a.state in ("missed", "reporting")}
+            rows = await q.actions_in_state(session, ("pending", "sending", "missed", "reporting"))
+        due = [(f"r{i}", at) for i, state, at, _ in rows if state in ("pending", "sending")]
+        communities = {c for _, state, _, c in rows if state in ("missed", "reporting")}
         return due + [(f"m{c}", now) for c in sorted(communities)]
 
     async def fire(self, key: str) -> None:
