@@ -15,6 +15,13 @@ async def settings(session: AsyncSession, community_id: int) -> PromptSettings:
     return await session.get(PromptSettings, community_id) or PromptSettings(community_id=community_id)
 
 
+async def settings_of(session: AsyncSession, community_ids: list[int]) -> dict[int, PromptSettings]:
+    """`settings` of many communities in one query."""
+    found = {s.community_id: s for s in (await session.exec(
+        select(PromptSettings).where(PromptSettings.community_id.in_(community_ids)))).all()}
+    return {c: found.get(c) or PromptSettings(community_id=c) for c in community_ids}
+
+
 async def customs(session: AsyncSession, community_id: int, *, removed: bool = False) -> list[CustomPrompt]:
     query = select(CustomPrompt).where(CustomPrompt.community_id == community_id)
     if not removed:

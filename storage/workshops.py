@@ -17,8 +17,16 @@ async def settings(session: AsyncSession, community_id: int) -> WorkshopSettings
 
 async def series(session: AsyncSession, community_id: int) -> list[Workshop]:
     """Every workshop of a community, in date order."""
-    return list((await session.exec(select(Workshop).where(Workshop.community_id == community_id)
-                                    .order_by(Workshop.starts_at, Workshop.number))).all())
+    return (await series_of(session, [community_id]))[community_id]
+
+
+async def series_of(session: AsyncSession, community_ids: list[int]) -> dict[int, list[Workshop]]:
+    """`series` of many communities in one query (start-up plans them all at once)."""
+    out: dict[int, list[Workshop]] = {c: [] for c in community_ids}
+    for w in (await session.exec(select(Workshop).where(Workshop.community_id.in_(community_ids))
+                                 .order_by(Workshop.starts_at, Workshop.number))).all():
+        out[w.community_id].append(w)
+    return out
 
 
 async def by_number(session: AsyncSession, community_id: int, number: int) -> Workshop | None:

@@ -23,12 +23,12 @@ from bot.keys import impact_key
 from bot.logs import fields
 from bot.membership import community_rooms, members_of
 from bot.prompts.library import hours_of
-from domain.prompts import DEFAULT_HOURS, PostingHours
+from domain.prompts import PostingHours
 from domain.checkins import invitation_due, period_of, send_time, start
 from domain.workshops import parse_offsets
 from storage import prompts as pq
 from storage import workshops as wq
-from storage.models import CheckinInvite, CheckinRound, CheckinSettings, Community, PromptSettings, Workshop
+from storage.models import CheckinInvite, CheckinRound, CheckinSettings, Community, Workshop
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -74,12 +74,8 @@ class CheckinJobs:
         changes: list[tuple[CheckinRound, datetime | None]] = []
         async with self.s.db() as session:
             communities = (await session.exec(select(Community).where(Community.id.in_(community_ids)))).all()
-            series: dict[int, list[Workshop]] = {c.id: [] for c in communities}
-            for w in (await session.exec(select(Workshop).where(Workshop.community_id.in_(community_ids))
-                                         .order_by(Workshop.starts_at, Workshop.number))).all():
-                series[w.community_id].append(w)
-            hours = {row.community_id: hours_of(row) for row in (await session.exec(
-                select(PromptSettings).where(PromptSettings.community_id.in_(community_ids)))).all()}
+            series = await wq.series_of(session, community_ids)
+            hours = {c: hours_of(row) for c, row in (await pq.settings_of(session, community_ids)).items()}
             afters = {row.community_id: row.invite_after_s for row in (await session.exec(
                 select(CheckinSettings).where(CheckinSettings.community_id.in_(community_ids)))).all()}
             rounds: dict[int, dict[int, CheckinRound]] = {c.id: {} for c in communities}
@@ -90,7 +86,7 @@ class CheckinJobs:
                 try:  # one community's problem must not keep the others' rounds from starting
                     after = self._invite_after_of(afters.get(community.id))
                     found = self._plan(community, series[community.id], rounds[community.id],
-                                       hours.get(community.id, DEFAULT_HOURS), after)
+                                       hours[community.id], after)
                 except Exception as exc:
                     log.error("checkin.sync_failed", exc_info=exc, **fields(community=community.id))
                     continue

@@ -103,16 +103,13 @@ class _Facts:
 async def _facts(session, communities: list[Community]) -> list[_Facts]:
     """Four queries, however many communities: start-up plans them all at once."""
     ids = [c.id for c in communities]
-    settings = {s.community_id: s for s in (await session.exec(
-        select(PromptSettings).where(PromptSettings.community_id.in_(ids)))).all()}
-    facts = {c.id: _Facts(c, settings.get(c.id) or PromptSettings(community_id=c.id)) for c in communities}
+    settings = await q.settings_of(session, ids)
+    series = await wq.series_of(session, ids)
+    facts = {c.id: _Facts(c, settings[c.id], series=series[c.id]) for c in communities}
     for community_id, due in (await session.exec(select(PromptPost.community_id, PromptPost.due_at).where(
             PromptPost.community_id.in_(ids), PromptPost.source == "schedule", PromptPost.due_at.is_not(None),
             PromptPost.state.in_(("posted", "skipped", "sending"))))).all():
         facts[community_id].handled.append(due)
-    for w in (await session.exec(select(Workshop).where(Workshop.community_id.in_(ids))
-                                 .order_by(Workshop.starts_at, Workshop.number))).all():
-        facts[w.community_id].series.append(w)
     for row in (await session.exec(select(PromptPost).where(PromptPost.community_id.in_(ids),
                                                             PromptPost.state == "pending").order_by(PromptPost.id))).all():
         facts[row.community_id].pending.append(row)
