@@ -1,11 +1,12 @@
 """Aggregates for coordinator summaries, computed in SQL (counts and sums, never rows).
 
-One statement per measure covers every period of a summary at once: a CASE expression
-puts each row's time into its period's bucket and the database groups by it. Where a
-column holds a comma-separated list (answers, tags, categories) the grouping is done in
-SQL too, and only the distinct combinations come back to be split; the check-in answers
-are counted per item and scale point by SUMs in one pass. So neither the number of
-statements nor the size of what comes back grows with the data.
+One statement per measure covers every period of a summary at once. Plain counts and sums
+put each row's time into its period's bucket with a CASE and group by it. Where a column
+holds a comma-separated list (answers, tags, categories) the rows are grouped by that value
+alone, with one FILTERed count per period, so only the distinct values come back (a few
+thousand at most, however many rows) and are split here: the check-in answers are counted
+per item and scale point from the distinct answer strings, not by 25 expressions per row.
+So neither the number of statements nor the size of what comes back grows with the data.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import case
+from sqlalchemy import case, literal_column, union_all
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,13 +25,9 @@ from storage.models import (Checkin, CheckinInvite, CheckinRound, Consultation, 
                             ImpactReport, PromptPost, StageChange)
 
 
-def _split(groups) -> dict[str, int]:
-    out: Counter[str] = Counter()
-    for joined, n in groups:
-        for name in (joined or "").split(","):
-            if name:
-                out[name] += n
-    return dict(out)
+async def _rows(session: AsyncSession, query) -> list:
+    # Core, not the ORM: the rows are counts, and ORM row loading cost more than the SQL for some.
+    return list((await (await session.connection()).execute(query)).all())
 
 
 class Buckets:
@@ -39,11 +36,11 @@ class Buckets:
     def __init__(self, periods: list[Period]):
         self.periods = periods
         self.start, self.end = min(p.start for p in periods), max(p.end for p in periods)
+        # Back-to-back periods in order (the usual case) need one comparison per period.
+        self.ordered = all(a.end == b.start for a, b in zip(periods, periods[1:]))
 
     def of(self, column):
-        # Back-to-back periods in order (the usual case) need one comparison per period.
-        ordered = all(a.end == b.start for a, b in zip(self.periods, self.periods[1:]))
-        if ordered:
+        if self.ordered:
             return case(*[(column < p.end, i) for i, p in enumerate(self.periods)], else_=None)
         return case(*[((column >= p.start) & (column < p.end), i) for i, p in enumerate(self.periods)],
                     else_=None)
@@ -51,13 +48,39 @@ class Buckets:
     def within(self, column):
         return (column >= self.start) & (column < self.end)
 
-    def grouped(self, rows) -> dict[int, list[tuple]]:
-        """{period index: [(key, count), …]} from (bucket, key, count) rows."""
-        out: dict[int, list[tuple]] = {}
-        for bucket, key, n in rows:
-            if bucket is not None:
-                out.setdefault(bucket, []).append((key, n))
-        return out
+    def counts(self, column) -> list:
+        """One count per period of the rows whose `column` falls in it, for a query whose WHERE has
+        `within(column)`: FILTER clauses, so grouping by a value needs no CASE and no row per period."""
+        if self.ordered:  # rows before each end; `per_period` takes the differences
+            return [func.count().filter(column < p.end) for p in self.periods[:-1]] + [func.count()]
+        return [func.count().filter((column >= p.start) & (column < p.end)) for p in self.periods]
+
+    def per_period(self, counts) -> list[int]:
+        """The period counts from the columns of `counts` (or from sums of them: it is linear)."""
+        counts = [int(n or 0) for n in counts]
+        if self.ordered:
+            return [n - before for before, n in zip([0, *counts], counts)]
+        return counts
+
+    def summed(self, rows) -> list[int]:
+        """The period counts over (value, counts…) rows."""
+        return self.per_period(map(sum, list(zip(*rows))[1:])) if rows else [0] * len(self.periods)
+
+    def spread(self, rows) -> tuple[list[int], list[dict[str, int]]]:
+        """From (comma-separated names, counts…) rows: the rows in each period, and per period
+        {name: rows naming it}; a name twice in a row counts twice, an empty one not at all.
+        Plain loops over whole rows: this runs for thousands of distinct values."""
+        found: dict[str, list] = {}
+        for row in rows:
+            for name in (row[0] or "").split(","):
+                if name in found:
+                    found[name].append(row)
+                else:
+                    found[name] = [row]
+        found.pop("", None)
+        counts = {name: self.summed(named) for name, named in found.items()}
+        return self.summed(rows), [{name: ns[i] for name, ns in counts.items() if ns[i]}
+                                   for i in range(len(self.periods))]
 
 
 async def fill_all(session: AsyncSession, community_id: int, periods: list[Period]) -> None:
@@ -70,7 +93,11 @@ async def fill_all(session: AsyncSession, community_id: int, periods: list[Perio
         query = select(bucket, *values)
         if join is not None:
             query = query.select_from(join[0]).join(*join[1:])
-        return (await session.exec(query.where(*where).group_by(bucket))).all()
+        return await _rows(session, query.where(*where).group_by(bucket))
+
+    async def per_value(value, time, *where):
+        """(value, count in each period…) rows: one per distinct value of the column."""
+        return await _rows(session, select(value, *b.counts(time)).where(*where, b.within(time)).group_by(value))
 
     posted = b.of(PromptPost.posted_at)
     for i, n, replies, repliers in await per_bucket(
@@ -80,11 +107,11 @@ async def fill_all(session: AsyncSession, community_id: int, periods: list[Perio
         if i is not None:
             periods[i].prompts, periods[i].replies, periods[i].repliers = int(n), int(replies), int(repliers)
 
-    opened = b.of(Consultation.posted_at)
-    for i, n in await per_bucket(opened, func.count(), where=(Consultation.community_id == cid,
-                                                             b.within(Consultation.posted_at))):
-        if i is not None:
-            periods[i].opened = n
+    # Opened and their categories from one statement: every consultation is in one categories group.
+    opened, categories = b.spread(await per_value(Consultation.categories, Consultation.posted_at,
+                                                  Consultation.community_id == cid))
+    for p, n, counts in zip(periods, opened, categories):
+        p.opened, p.categories = n, counts
     closed = b.of(Consultation.closed_at)
     for i, n in await per_bucket(closed, func.count(), where=(Consultation.community_id == cid,
                                                              Consultation.posted_at.is_not(None),
@@ -98,11 +125,6 @@ async def fill_all(session: AsyncSession, community_id: int, periods: list[Perio
                                  where=(Consultation.community_id == cid, b.within(ConsultationFollowup.posted_at))):
         if i is not None:
             periods[i].followed_up = n
-    for i, groups in b.grouped((await session.exec(
-            select(opened, Consultation.categories, func.count())
-            .where(Consultation.community_id == cid, b.within(Consultation.posted_at))
-            .group_by(opened, Consultation.categories))).all()).items():
-        periods[i].categories = _split(groups)
 
     invited = b.of(CheckinRound.invited_at)
     for i, n in await per_bucket(invited, func.count(), join=(CheckinInvite, CheckinRound, CheckinRound.id == CheckinInvite.round_id),
@@ -110,34 +132,35 @@ async def fill_all(session: AsyncSession, community_id: int, periods: list[Perio
         if i is not None:
             periods[i].invited = n
 
-    made = b.of(Checkin.created_at)
-    mine = (Checkin.community_id == cid, b.within(Checkin.created_at))
-    # One pass: for every item and scale point, a SUM over the period's rows (answers are one
-    # character each, "4,3,n,2,1"), so 26 numbers per period come back, whatever the row count.
-    points = (4, 3, 2, 1, None)
-    sums = [func.sum(case((func.substr(Checkin.answers, 1 + 2 * i, 1) == ("n" if v is None else str(v)), 1),
-                          else_=0)) for i in range(len(ITEMS)) for v in points]
-    for i, n, *values in await per_bucket(made, func.count(), *sums, where=mine):
-        if i is None:
-            continue
-        periods[i].checkins = n
-        it = iter(values)
-        periods[i].items = {item: {v: int(next(it) or 0) for v in points} for item in ITEMS}
-    tags = {i: Counter(_split(g)) for i, g in b.grouped((await session.exec(
-        select(made, Checkin.tags, func.count()).where(*mine).group_by(made, Checkin.tags))).all()).items()}
-    reported = b.of(ImpactReport.created_at)
-    reports = b.grouped((await session.exec(
-        select(reported, ImpactReport.tags, func.count())
-        .where(ImpactReport.community_id == cid, b.within(ImpactReport.created_at))
-        .group_by(reported, ImpactReport.tags))).all())
-    for i, groups in reports.items():
-        tags.setdefault(i, Counter()).update(_split(groups))
-        periods[i].stories += sum(n for _, n in groups)
-    for i, counter in tags.items():
-        periods[i].tags = dict(counter)
-    for i, n in await per_bucket(made, func.count(), where=(*mine, Checkin.text.is_not(None))):
-        if i is not None:
-            periods[i].stories += n
+    # Check-ins grouped by answer string ("4,3,n,2,1": at most 5^5 of them), then those groups by
+    # each item's character, all in one statement: 25 rows come back, and no row is looked at 25
+    # times (a CASE per item and scale point per row took most of the summary's time).
+    mine = Checkin.community_id == cid
+    groups = (select(Checkin.answers, *[n.label(f"n{i}") for i, n in enumerate(b.counts(Checkin.created_at))])
+              .where(mine, b.within(Checkin.created_at)).group_by(Checkin.answers).cte("answer_groups"))
+    sums, per_item = [func.sum(n) for n in list(groups.c)[1:]], []
+    for k in range(len(ITEMS)):
+        symbol = func.substr(groups.c.answers, 1 + 2 * k, 1)  # the same object in SELECT and GROUP BY
+        per_item.append(select(literal_column(str(k)), symbol, *sums).group_by(symbol))
+    answers = {(k, symbol): b.per_period(counts) for k, symbol, *counts in await _rows(session, union_all(*per_item))}
+    made = [sum(ns) for ns in zip([0] * len(periods), *(ns for (k, _), ns in answers.items() if k == 0))]
+    points, none = {4: "4", 3: "3", 2: "2", 1: "1", None: "n"}, [0] * len(periods)
+    for i, p in enumerate(periods):
+        if made[i]:  # a period without check-ins keeps its items empty
+            p.checkins = made[i]
+            p.items = {item: {v: answers.get((k, symbol), none)[i] for v, symbol in points.items()}
+                       for k, item in enumerate(ITEMS)}
+    # Rows without tags add nothing to the counts: leaving them out halves what the database groups.
+    _, tagged = b.spread(await per_value(Checkin.tags, Checkin.created_at, mine, Checkin.tags != ""))
+    reports, reported = b.spread(await per_value(ImpactReport.tags, ImpactReport.created_at,
+                                                 ImpactReport.community_id == cid))
+    for p, mentions, more, n in zip(periods, tagged, reported, reports):
+        p.tags = dict(Counter(mentions) + Counter(more))
+        p.stories += n
+    stories = (await _rows(session, select(*b.counts(Checkin.created_at)).where(
+        mine, b.within(Checkin.created_at), Checkin.text.is_not(None))))[0]
+    for p, n in zip(periods, b.per_period(stories)):
+        p.stories += n
 
     changes = (await session.exec(select(StageChange).where(StageChange.community_id == cid,
                                                             StageChange.at < b.end)
