@@ -66,10 +66,10 @@ class Buckets:
         """The period counts over (value, counts…) rows."""
         return self.per_period(map(sum, list(zip(*rows))[1:])) if rows else [0] * len(self.periods)
 
-    def spread(self, rows) -> tuple[list[int], list[dict[str, int]]]:
-        """From (comma-separated names, counts…) rows: the rows in each period, and per period
-        {name: rows naming it}; a name twice in a row counts twice, an empty one not at all.
-        Plain loops over whole rows: this runs for thousands of distinct values."""
+    def spread(self, rows) -> list[dict[str, int]]:
+        """From (comma-separated names, counts…) rows: per period {name: rows naming it}; a name
+        twice in a row counts twice, an empty one not at all. Plain loops over whole rows, the
+        sums done by zip/sum: this runs over thousands of distinct values."""
         found: dict[str, list] = {}
         for row in rows:
             for name in (row[0] or "").split(","):
@@ -79,8 +79,7 @@ class Buckets:
                     found[name] = [row]
         found.pop("", None)
         counts = {name: self.summed(named) for name, named in found.items()}
-        return self.summed(rows), [{name: ns[i] for name, ns in counts.items() if ns[i]}
-                                   for i in range(len(self.periods))]
+        return [{name: ns[i] for name, ns in counts.items() if ns[i]} for i in range(len(self.periods))]
 
 
 async def fill_all(session: AsyncSession, community_id: int, periods: list[Period]) -> None:
@@ -108,9 +107,8 @@ async def fill_all(session: AsyncSession, community_id: int, periods: list[Perio
             periods[i].prompts, periods[i].replies, periods[i].repliers = int(n), int(replies), int(repliers)
 
     # Opened and their categories from one statement: every consultation is in one categories group.
-    opened, categories = b.spread(await per_value(Consultation.categories, Consultation.posted_at,
-                                                  Consultation.community_id == cid))
-    for p, n, counts in zip(periods, opened, categories):
+    rows = await per_value(Consultation.categories, Consultation.posted_at, Consultation.community_id == cid)
+    for p, n, counts in zip(periods, b.summed(rows), b.spread(rows)):
         p.opened, p.categories = n, counts
     closed = b.of(Consultation.closed_at)
     for i, n in await per_bucket(closed, func.count(), where=(Consultation.community_id == cid,
@@ -132,35 +130,7 @@ async def fill_all(session: AsyncSession, community_id: int, periods: list[Perio
         if i is not None:
             periods[i].invited = n
 
-    # Check-ins grouped by answer string ("4,3,n,2,1": at most 5^5 of them), then those groups by
-    # each item's character, all in one statement: 25 rows come back, and no row is looked at 25
-    # times (a CASE per item and scale point per row took most of the summary's time).
-    mine = Checkin.community_id == cid
-    groups = (select(Checkin.answers, *[n.label(f"n{i}") for i, n in enumerate(b.counts(Checkin.created_at))])
-              .where(mine, b.within(Checkin.created_at)).group_by(Checkin.answers).cte("answer_groups"))
-    sums, per_item = [func.sum(n) for n in list(groups.c)[1:]], []
-    for k in range(len(ITEMS)):
-        symbol = func.substr(groups.c.answers, 1 + 2 * k, 1)  # the same object in SELECT and GROUP BY
-        per_item.append(select(literal_column(str(k)), symbol, *sums).group_by(symbol))
-    answers = {(k, symbol): b.per_period(counts) for k, symbol, *counts in await _rows(session, union_all(*per_item))}
-    made = [sum(ns) for ns in zip([0] * len(periods), *(ns for (k, _), ns in answers.items() if k == 0))]
-    points, none = {4: "4", 3: "3", 2: "2", 1: "1", None: "n"}, [0] * len(periods)
-    for i, p in enumerate(periods):
-        if made[i]:  # a period without check-ins keeps its items empty
-            p.checkins = made[i]
-            p.items = {item: {v: answers.get((k, symbol), none)[i] for v, symbol in points.items()}
-                       for k, item in enumerate(ITEMS)}
-    # Rows without tags add nothing to the counts: leaving them out halves what the database groups.
-    _, tagged = b.spread(await per_value(Checkin.tags, Checkin.created_at, mine, Checkin.tags != ""))
-    reports, reported = b.spread(await per_value(ImpactReport.tags, ImpactReport.created_at,
-                                                 ImpactReport.community_id == cid))
-    for p, mentions, more, n in zip(periods, tagged, reported, reports):
-        p.tags = dict(Counter(mentions) + Counter(more))
-        p.stories += n
-    stories = (await _rows(session, select(*b.counts(Checkin.created_at)).where(
-        mine, b.within(Checkin.created_at), Checkin.text.is_not(None))))[0]
-    for p, n in zip(periods, b.per_period(stories)):
-        p.stories += n
+    await _checkins(session, cid, b)
 
     changes = (await session.exec(select(StageChange).where(StageChange.community_id == cid,
                                                             StageChange.at < b.end)
@@ -168,6 +138,42 @@ async def fill_all(session: AsyncSession, community_id: int, periods: list[Perio
     for p in periods:
         _stage(changes, p)
     await _workshops(session, cid, periods)
+
+
+async def _checkins(session: AsyncSession, cid: int, b: Buckets) -> None:
+    """Check-ins, their items, tags and stories, and the impact reports' tags and stories."""
+    periods, mine = b.periods, Checkin.community_id == cid
+    within, made = b.within(Checkin.created_at), b.counts(Checkin.created_at)  # shared by three statements
+    # Grouped by answer string ("4,3,n,2,1": at most 5^5 of them), then those groups by each item's
+    # character, in one statement: 25 rows come back, and no row is looked at 25 times (a CASE per
+    # item and scale point per row took most of the summary's time).
+    groups = (select(Checkin.answers, *[n.label(f"n{i}") for i, n in enumerate(made)])
+              .where(mine, within).group_by(Checkin.answers).cte("answer_groups"))
+    sums, per_item = [func.sum(n) for n in list(groups.c)[1:]], []
+    for k in range(len(ITEMS)):
+        symbol = func.substr(groups.c.answers, 1 + 2 * k, 1)  # the same object in SELECT and GROUP BY
+        per_item.append(select(literal_column(str(k)), symbol, *sums).group_by(symbol))
+    rows = await _rows(session, union_all(*per_item))
+    answers = {(k, symbol): b.per_period(counts) for k, symbol, *counts in rows}
+    checkins = b.summed([row[1:] for row in rows if row[0] == 0])  # item 0: each check-in once
+    points, none = {4: "4", 3: "3", 2: "2", 1: "1", None: "n"}, [0] * len(periods)
+    for i, p in enumerate(periods):
+        if checkins[i]:  # a period without check-ins keeps its items empty
+            p.checkins = checkins[i]
+            p.items = {item: {v: answers.get((k, symbol), none)[i] for v, symbol in points.items()}
+                       for k, item in enumerate(ITEMS)}
+
+    # Rows without tags add nothing to the counts: leaving them out halves what the database groups.
+    tagged = b.spread(await _rows(session, select(Checkin.tags, *made).where(mine, within, Checkin.tags != "")
+                                  .group_by(Checkin.tags)))
+    reports = await _rows(session, select(ImpactReport.tags, *b.counts(ImpactReport.created_at)).where(
+        ImpactReport.community_id == cid, b.within(ImpactReport.created_at)).group_by(ImpactReport.tags))
+    for p, mentions, more, n in zip(periods, tagged, b.spread(reports), b.summed(reports)):
+        p.tags = dict(Counter(mentions) + Counter(more))
+        p.stories += n
+    stories = (await _rows(session, select(*made).where(mine, within, Checkin.text.is_not(None))))[0]
+    for p, n in zip(periods, b.per_period(stories)):
+        p.stories += n
 
 
 def _stage(changes: list[StageChange], period: Period) -> None:
