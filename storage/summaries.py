@@ -3,9 +3,10 @@
 One statement per measure covers every period of a summary at once. Plain counts and sums
 put each row's time into its period's bucket with a CASE and group by it. Where a column
 holds a comma-separated list (answers, tags, categories) the rows are grouped by that value
-alone, with one FILTERed count per period, so only the distinct values come back (a few
-thousand at most, however many rows) and are split here: the check-in answers are counted
-per item and scale point from the distinct answer strings, not by 25 expressions per row.
+alone, with one FILTERed count per period, so each distinct value is one row whatever the
+number of periods. Tags and categories come back so (a few thousand values at most) and are
+split here; the answer strings are split in the same statement, per item, so the 25 item
+and scale-point counts cost a pass over the distinct strings, not 25 expressions per check-in.
 So neither the number of statements nor the size of what comes back grows with the data.
 """
 
@@ -26,7 +27,7 @@ from storage.models import (Checkin, CheckinInvite, CheckinRound, Consultation, 
 
 
 async def _rows(session: AsyncSession, query) -> list:
-    # Core, not the ORM: the rows are counts, and ORM row loading cost more than the SQL for some.
+    # Core, not the ORM: the rows are plain counts, and ORM row loading is pure overhead on thousands.
     return list((await (await session.connection()).execute(query)).all())
 
 
@@ -50,7 +51,8 @@ class Buckets:
 
     def counts(self, column) -> list:
         """One count per period of the rows whose `column` falls in it, for a query whose WHERE has
-        `within(column)`: FILTER clauses, so grouping by a value needs no CASE and no row per period."""
+        `within(column)`: FILTER clauses (SQLite 3.30+, PostgreSQL), so grouping by a value needs no
+        CASE and no row per period."""
         if self.ordered:  # rows before each end; `per_period` takes the differences
             return [func.count().filter(column < p.end) for p in self.periods[:-1]] + [func.count()]
         return [func.count().filter((column >= p.start) & (column < p.end)) for p in self.periods]
@@ -163,7 +165,7 @@ async def _checkins(session: AsyncSession, cid: int, b: Buckets) -> None:
             p.items = {item: {v: answers.get((k, symbol), none)[i] for v, symbol in points.items()}
                        for k, item in enumerate(ITEMS)}
 
-    # Rows without tags add nothing to the counts: leaving them out halves what the database groups.
+    # Check-ins without tags add nothing here; most have none, so leaving them out halves the grouping.
     tagged = b.spread(await _rows(session, select(Checkin.tags, *made).where(mine, within, Checkin.tags != "")
                                   .group_by(Checkin.tags)))
     reports = await _rows(session, select(ImpactReport.tags, *b.counts(ImpactReport.created_at)).where(
