@@ -91,6 +91,9 @@ class Api:
         data = await self.call(token, "GET", f"/_matrix/client/v3/rooms/{room_id}/joined_members")
         return set(data["joined"])
 
+    async def event_content(self, token: str, room_id: str, event_id: str) -> dict:
+        return (await self.call(token, "GET", f"/_matrix/client/v3/rooms/{room_id}/event/{event_id}"))["content"]
+
     async def send(self, token: str, room_id: str, body: str) -> str:
         path = f"/_matrix/client/v3/rooms/{room_id}/send/m.room.message/{uuid.uuid4().hex}"
         return (await self.call(token, "PUT", path, {"msgtype": "m.text", "body": body}))["event_id"]

@@ -19,7 +19,9 @@ the moment the member's own /sync returns the answer, the same way for both bots
    a restart: ready = from process start to the answer of a `!cop ping` sent at that moment (so
    it includes the catch-up of a command sent while the bot was down). Memory of that process.
 4. Scheduling: 50 workshop reminders due in the same second in 50 communities; delay from the
-   due time to the reminder arriving at a member.
+   due time to the reminder arriving at a member. Then its floor: a bare matrix-nio client, logged
+   in as the bot, sends the same content to the same rooms at a due time, all at once and three at
+   a time, observed the same way.
 5. Summary: bench/summary_bench.py (scales 1 and 10), run at the end while nothing else runs.
 """
 
@@ -35,10 +37,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from nio import AsyncClient
 
 from bench.hs import Api, bounded, register_many, start_synapse
 from bench.probe import Probe
@@ -331,12 +336,44 @@ class Bench:
             pass
         delays = [w - due.timestamp() for w in arrived().values()]
         ms = summary_ms(delays) if delays else {}
-        self.results["scheduling"] = {
+        self.results["scheduling"] = sched = {
             "actions": len(rooms), "arrived": len(delays), "setup_margin_s": round(margin, 1),
             "p50_ms": ms.get("p50"), "max_ms": ms.get("max"), "min_ms": round(min(delays) * 1000, 1) if delays else None,
             "peak_rss_mb": round(self.cop.peak_rss() / MB, 1),
         }
+        if len(delays) == len(rooms):
+            sched["floor"] = await self.scheduling_floor(rooms, arrived, marks)
+            best = min(f["p50_ms"] for f in sched["floor"].values())
+            sched["ratio_p50_to_best_floor_p50"] = round(ms["p50"] / best, 2)
         self.phase("scheduling", t)
+
+    async def scheduling_floor(self, rooms: list[str], arrived, marks: dict[str, int]) -> dict:
+        """The same 50 messages (content copied from copbot's reminder) sent by a bare nio client as
+        the bot user at a due time: all at once, then three at a time. What the homeserver allows."""
+        first = next(s for s in self.fac.log(rooms[0]).bot[marks[rooms[0]]:] if "Reminder: workshop" in s.body)
+        content = await self.api.event_content(self.fac_user.access_token, rooms[0], first.event_id)
+        bare = AsyncClient(self.hs.url, self.bot_id)
+        bare.restore_login(self.bot_id, self.bot_user.device_id, self.bot_user.access_token)
+        out = {}
+        try:
+            for name, at_once in (("all_at_once", len(rooms)), ("three_at_a_time", 3)):
+                due = math.ceil(time.time() + 5)
+                marks.update({r: len(self.fac.log(r).bot) for r in rooms})
+                await asyncio.sleep(due - time.time())
+                await bounded(at_once, [lambda r=r: bare.room_send(r, "m.room.message", content, tx_id=uuid.uuid4().hex)
+                                        for r in rooms])
+                try:
+                    await self.fac.until(lambda: len(arrived()) == len(rooms), timeout=60)
+                except TimeoutError:
+                    pass
+                delays = [w - due for w in arrived().values()]
+                ms = summary_ms(delays)
+                out[name] = {"arrived": len(delays), "p50_ms": ms["p50"], "max_ms": ms["max"],
+                             "min_ms": round(min(delays) * 1000, 1)}
+                print(f"  floor, {name}: p50 {ms['p50']} ms, max {ms['max']} ms", flush=True)
+        finally:
+            await bare.close()
+        return out
 
 
 def run_summary_bench() -> dict:

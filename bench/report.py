@@ -112,6 +112,11 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                     "p50 ≤ 2 s, max ≤ 5 s",
                     verdict(sched["arrived"] == sched["actions"] and sched["p50_ms"] <= 2000
                             and sched["max_ms"] <= 5000)))
+        for name, f in sched.get("floor", {}).items():
+            out.append((f"scheduling: floor, bare client, {name.replace('_', ' ')}",
+                        f"{f['arrived']}/{sched['actions']}, p50 {f['p50_ms']} / max {f['max_ms']} ms", "", ""))
+        if "ratio_p50_to_best_floor_p50" in sched:
+            out.append(("scheduling: copbot p50 ÷ best floor p50", f"{sched['ratio_p50_to_best_floor_p50']}×", "", ""))
     summ = results.get("summary")
     if summ:
         for scale_name, s in summ["scales"].items():

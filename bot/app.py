@@ -17,6 +17,7 @@ import random
 import time
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from aiohttp.client_exceptions import ClientError
@@ -25,7 +26,7 @@ from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, M
                  RoomMessagesResponse, RoomMessageText, SyncError, SyncResponse)
 from sqlmodel import delete, select
 
-from bot import __version__
+from bot import __version__, room_cache
 from bot.clock import Clock, SystemClock
 from bot.checkins.desk import CheckinDesk
 from bot.checkins.rounds import PROVIDER as CHECKIN, CheckinJobs
@@ -152,6 +153,8 @@ class CopBot:
         self._last_prune: datetime | None = None
         self._posters: set[str] = set()
         self._creators: dict[str, frozenset[str]] = {}
+        self._rooms_restored = False  # from bot.room_cache: the first sync needs no full state
+        self._rooms_saved_at: float | None = None  # time.monotonic() of the last room_cache save
         self._undecryptable = NoticeLedger()
         self.client: AsyncClient | None = None
         self.scheduler: Scheduler | None = None
@@ -208,6 +211,8 @@ class CopBot:
             self._token = state.value if state else None
             rows = (await session.exec(select(JoinedRoom))).all()
             self._joined_at = {row.room_key: row.joined_at for row in rows}
+        if self._token is not None:  # a first run acts on nothing and reads everything anyway
+            await self._restore_rooms()
         olm = self.client.olm
         # The device's public session key, for members who verify the bot's device by hand.
         key = olm.account.identity_keys["ed25519"] if olm else None
@@ -215,6 +220,37 @@ class CopBot:
                                           encryption=olm is not None, device=cfg.matrix.device_id,
                                           session_key=" ".join(key[i:i + 4] for i in range(0, len(key), 4))
                                           if key else None))
+
+    def _rooms_file(self) -> Path:
+        return self.config.matrix.store_path / room_cache.FILE_NAME
+
+    async def _restore_rooms(self) -> None:
+        restored = await room_cache.load(self._rooms_file(), self.config.matrix.user_id)
+        if restored is None:
+            return
+        self.client.rooms.update(restored.rooms)
+        self._creators.update(restored.creators)
+        if self.client.olm is not None:
+            for room in restored.rooms.values():
+                if room.encrypted:
+                    self.client.olm.update_tracked_users(room)
+        # The rooms are as of that token, so the first sync starts there (events seen again
+        # since are claimed already, or were not acted on).
+        self._token = restored.token
+        self._rooms_restored = True
+        self._rooms_saved_at = time.monotonic()  # the file is as fresh as the token
+        log.info("rooms.restored", **fields(rooms=len(restored.rooms)))
+
+    async def _save_rooms(self) -> None:
+        """The rooms as of self._token: a sync nio has applied and whose events are claimed."""
+        if self._token is None or self.client is None:
+            return
+        data = room_cache.snapshot(self.client.rooms, self.config.matrix.user_id, self._creators, self._token)
+        try:
+            await room_cache.save(self._rooms_file(), data)
+        except OSError as exc:  # the next start reads every room instead
+            log.warning("rooms.not_saved", **fields(reason=type(exc).__name__))
+        self._rooms_saved_at = time.monotonic()
 
     async def _login(self) -> None:
         m = self.config.matrix
@@ -247,6 +283,7 @@ class CopBot:
                 await self._save_token(self._token)
             except Exception as exc:
                 log.warning("sync.token_not_saved", **fields(reason=type(exc).__name__))
+            await self._save_rooms()
         if self.client is not None:
             await self.client.close()
         if self.engine is not None:
@@ -266,12 +303,14 @@ class CopBot:
             first = self._token is None
             sync_filter = FIRST_SYNC_FILTER if first else SYNC_FILTER
             # The first sync of a process returns at once, so start-up catch-up is immediate.
-            # ...and carries full state, so room creators (m.room.create) are known again; the
-            # members are read room by room (bot.members), which is much faster at scale.
+            # Unless the rooms were restored (bot.room_cache), it carries full state, so room
+            # creators (m.room.create) are known again; the members are then read room by room
+            # (bot.members), which is much faster at scale.
+            reading = not self.ready.is_set() and not self._rooms_restored
             sync = asyncio.ensure_future(self.client.sync(
                 timeout=SYNC_TIMEOUT_MS if self.ready.is_set() else 0, since=self._token,
-                full_state=True if not self.ready.is_set() else None,
-                sync_filter=sync_filter if self.ready.is_set() else lazy_members(sync_filter)))
+                full_state=True if reading else None,
+                sync_filter=lazy_members(sync_filter) if reading else sync_filter))
             stop = asyncio.ensure_future(self._stopping.wait())
             await asyncio.wait({sync, stop}, return_when=asyncio.FIRST_COMPLETED)
             stop.cancel()
@@ -280,7 +319,7 @@ class CopBot:
                 break
             try:
                 resp = sync.result()
-                if isinstance(resp, SyncResponse) and not self.ready.is_set():
+                if isinstance(resp, SyncResponse) and reading:
                     await load_members(self.client, list(resp.rooms.join))
             except (ClientError, asyncio.TimeoutError, OSError, MembersNotLoaded) as exc:
                 resp = exc  # for the members too: the first sync is done again
@@ -305,6 +344,9 @@ class CopBot:
                 if self.scheduler is not None:  # what failed during the outage goes out now, not after its backoff
                     self.scheduler.retry_failed_now()
                 outage_started, failures = None, 0
+            if not self.ready.is_set():  # rooms left while the bot was down (nio keeps them)
+                for room_id in resp.rooms.leave:
+                    self.client.rooms.pop(room_id, None)
             await self._housekeeping()
             await self._process(resp, first)
             if not self.ready.is_set():
@@ -316,6 +358,8 @@ class CopBot:
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
             self.ready.set()
+            if self._rooms_saved_at is None or time.monotonic() - self._rooms_saved_at >= room_cache.SAVE_INTERVAL_S:
+                await self._save_rooms()
 
     async def _retention_at_start(self) -> None:
         try:

@@ -21,13 +21,14 @@ within it, so thousands of actions weeks away cost neither start-up time nor
 memory. `at` always puts an action on the clock, whenever it is due, so an
 action planned by a command is never left for the next top-up.
 
-Many actions due at once take turns, a few at a time, in due order. All at
-once, the homeserver (Synapse on SQLite: one database connection) works on
-every send together and finishes them all together, late: 50 reminders due
-in the same second arrived after 4 to 6 s (p50); ten at a time, at 2.3 s,
-the first at 0.5 s (four at a time leaves the homeserver idle between sends).
-An action that runs long gives up its turn after TURN_S, so it cannot hold
-back the ones behind it.
+Many actions due at once take turns, MAX_RUNNING at a time, in due order,
+and their sends take narrower turns again (bot.sender). All at once, the
+homeserver (Synapse on SQLite: one database connection) works on every send
+together and finishes them all together, late: 50 reminders due in the same
+second arrived after 4 to 6 s (p50); ten at a time, at 2.3 s. Ten actions
+read the database while three of their sends are at the homeserver, so it
+is never idle between sends. An action that runs long gives up its turn
+after TURN_S, so it cannot hold back the ones behind it.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock
 from bot.logs import fields
+from bot.sender import scheduled_send
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +198,7 @@ class Scheduler:
         await run
 
     async def _run(self, provider: str, key: str, job_id: str) -> None:
+        scheduled_send.set(True)  # this task's own context: its sends take turns (bot.sender)
         try:
             await self._providers[provider].fire(key)
             self._failures.pop(job_id, None)

@@ -5,6 +5,14 @@ explicit m.mentions), splits anything that would pass Matrix's 64 KiB
 event limit, keeps one transaction id per chunk so retries cannot post
 twice, waits out 429s, and raises on any other failure instead of
 swallowing it.
+
+Sends of scheduled actions take turns: SCHEDULED_IN_FLIGHT at a time, in the
+order they asked. Synapse (SQLite: one database connection) works on all the
+sends it has at once and finishes them together, so 50 reminders due in the
+same second, ten in flight, arrived in tens, the first after about a second.
+Three at a time keep it as busy and bring the first ones sooner (bench, 50
+reminders: p50 2.5-2.8 s -> 2.1-2.2 s, first 0.6-1.0 s -> 0.4 s). Answers to
+commands do not queue behind them.
 """
 
 from __future__ import annotations
@@ -14,6 +22,8 @@ import html
 import json
 import logging
 import uuid
+from contextlib import nullcontext
+from contextvars import ContextVar
 from typing import Any, Awaitable, Callable
 
 from bot.logs import fields
@@ -25,6 +35,10 @@ log = logging.getLogger(__name__)
 # (sender, ids, signatures, encryption overhead).
 MAX_CONTENT_BYTES = 40_000
 
+
+SCHEDULED_IN_FLIGHT = 3
+# Set by the scheduler for the actions it runs: their sends take turns (see above).
+scheduled_send: ContextVar[bool] = ContextVar("scheduled_send", default=False)
 
 # The room is gone or the bot may not post there: retrying a send cannot help.
 PERMANENT = ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_TOKEN")
@@ -95,6 +109,7 @@ class Sender:
         self.client = client
         self.max_retries = max_retries
         self.sleep = sleep
+        self._turns = asyncio.Semaphore(SCHEDULED_IN_FLIGHT)
 
     async def send(self, room_id: str, text: Text, *, msgtype: str = "m.notice",
                    thread_root: str | None = None, reply_to: str | None = None,
@@ -115,8 +130,9 @@ class Sender:
                          tx_id: str | None = None) -> str:
         tx_id = tx_id or str(uuid.uuid4())  # reused on retry: the homeserver deduplicates by it
         for attempt in range(self.max_retries + 1):
-            resp = await self.client.room_send(room_id, event_type, content, tx_id=tx_id,
-                                               ignore_unverified_devices=True)
+            async with self._turns if scheduled_send.get() else nullcontext():
+                resp = await self.client.room_send(room_id, event_type, content, tx_id=tx_id,
+                                                   ignore_unverified_devices=True)
             event_id = getattr(resp, "event_id", None)
             if event_id:
                 return event_id

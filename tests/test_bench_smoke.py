@@ -57,3 +57,15 @@ def test_table_leaves_out_sections_that_did_not_run():
     text = table(only_latency)
     assert "burst" not in text and "scale" not in text
     assert table({}) == "(no results)"
+
+
+def test_table_shows_the_scheduling_floor_beside_copbot():
+    results = _results(1.1, 500, 4.0)
+    results["scheduling"] = {"actions": 50, "arrived": 50, "p50_ms": 2300.0, "max_ms": 4200.0,
+                             "floor": {"all_at_once": {"arrived": 50, "p50_ms": 2900.0, "max_ms": 2950.0},
+                                       "three_at_a_time": {"arrived": 50, "p50_ms": 2000.0, "max_ms": 3600.0}},
+                             "ratio_p50_to_best_floor_p50": 1.15}
+    text = table(results)
+    assert _line(text, "scheduling: 50 due in one second").endswith("MISSED")
+    assert "p50 2000.0 / max 3600.0 ms" in _line(text, "scheduling: floor, bare client, three at a time")
+    assert "1.15×" in _line(text, "scheduling: copbot p50 ÷ best floor p50")

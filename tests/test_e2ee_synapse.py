@@ -15,6 +15,7 @@ import pytest
 
 from devtools.botrun import RunningBot
 from devtools.member import Member, body_of
+from tests.logcapture import captured_logs
 from storage.models import Workshop
 from tests.test_workshops_synapse import TZ, soon
 
@@ -142,3 +143,51 @@ async def test_an_undecryptable_message_gets_one_notice_per_sender_per_hour(bot_
         await bob.send_undecryptable(bob_dm)
         await bob.ask(bob_dm, "help", bot, timeout=30)
         assert not any(NOTICE in body_of(e) for r, e in bob.events if r == bob_dm)
+
+
+def bot_sessions(member: Member, room: str, bot_key: str) -> set[str]:
+    """Ids of the bot's room-key sessions for `room` that reached this member's device."""
+    return {s.id for s in member.client.olm.inbound_group_store if s.room_id == room and s.sender_key == bot_key}
+
+
+async def test_a_restart_from_saved_rooms_knows_who_came_and_went_while_it_was_down(bot_cfg, bot_user, members):
+    fac, bob, cara = await members("rfac", "rbob", "rcara")
+    bot = bot_user.user_id
+    cfg = bot_cfg()
+    saved = cfg.matrix.store_path / "rooms.json"
+    async with RunningBot(cfg) as running:
+        room = await fac.room_with("Kept circle", bot, (bob,), encrypted=True)
+        await fac.ask(room, "!cop setup Kept circle", bot, timeout=30)
+        bot_key = running.client.olm.account.identity_keys["curve25519"]
+    assert saved.exists()
+
+    # While the bot is down, Bob leaves and Cara joins.
+    await bob.client.room_leave(room)
+    await fac.client.room_invite(room, cara.user_id)
+    await cara.sync()  # accepts the invitation
+    await fac.wait_for_member(room, cara.user_id)
+    await cara.wait_for_member(room, cara.user_id)
+    for n in range(55):  # more than a sync's timeline holds: the changes come as room state
+        await fac.say(room, f"talk {n}")
+    await bob.sync()
+    bob_had = bot_sessions(bob, room, bot_key)
+
+    with captured_logs() as logs:
+        async with RunningBot(cfg) as running:
+            answer = await fac.ask(room, "!cop status", bot, timeout=30)
+            assert "Kept circle" in body_of(answer) and answer.get("decrypted")
+            _, seen = await cara.wait_for(lambda r, e: r == room and e.get("event_id") == answer["event_id"], timeout=30)
+            assert seen.get("decrypted")  # the new member got the room key
+            view = running._room_view(room)
+            assert cara.user_id in view.joined_members() and bob.user_id not in view.joined_members()
+    assert "rooms.restored" in logs.getvalue()
+    await bob.sync()
+    assert bot_sessions(bob, room, bot_key) == bob_had  # the member who left got no new room key
+    assert bot_sessions(cara, room, bot_key)
+
+    # A damaged file: the bot reads every room instead, and answers as before.
+    saved.write_text("{", encoding="utf-8")
+    with captured_logs() as logs:
+        async with RunningBot(cfg):
+            assert "Kept circle" in body_of(await cara.ask(room, "!cop status", bot, timeout=30))
+    assert "rooms.cache_ignored" in logs.getvalue() and "rooms.restored" not in logs.getvalue()

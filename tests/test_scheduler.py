@@ -88,3 +88,56 @@ async def test_actions_that_run_long_do_not_hold_back_the_ones_due_after_them():
     finally:
         scheduler.shutdown()
     assert "short" in began and began["short"] - began["long1"] < 1.0
+
+
+async def test_sends_of_scheduled_actions_take_turns_and_answers_do_not_wait_behind_them():
+    """Ten reminders due at once reach the homeserver three at a time (it finishes the sends it
+    has together, so fewer at once means the first arrive sooner); an answer to a command sent
+    meanwhile goes out at once."""
+    from bot.sender import SCHEDULED_IN_FLIGHT, Sender
+    from bot.text import Text
+
+    class Homeserver:
+        def __init__(self):
+            self.in_flight = self.most = 0
+            self.sent: list[str] = []
+            self.release = asyncio.Event()
+
+        async def room_send(self, room_id, event_type, content, tx_id=None, ignore_unverified_devices=False):
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+            if room_id != "!answer":
+                await self.release.wait()
+            self.in_flight -= 1
+            self.sent.append(room_id)
+            return type("Resp", (), {"event_id": f"${len(self.sent)}"})()
+
+    hs = Homeserver()
+    sender = Sender(hs)
+    scheduler = Scheduler(SystemClock())
+
+    async def fire(key: str) -> None:
+        await sender.send(f"!{key}", Text.escaped("Reminder"))
+
+    async def pending() -> list:
+        return []
+
+    scheduler.provide("x", pending, fire)
+    await scheduler.start()
+    due = datetime.now(timezone.utc) + timedelta(milliseconds=200)
+    try:
+        for i in range(10):
+            scheduler.at("x", f"r{i}", due)
+        while hs.in_flight < SCHEDULED_IN_FLIGHT:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)  # time for more to go out, if they could
+        assert hs.in_flight == SCHEDULED_IN_FLIGHT
+        await asyncio.wait_for(sender.send("!answer", Text.escaped("pong")), timeout=1)
+        assert hs.sent == ["!answer"]
+        hs.release.set()
+        while len(hs.sent) < 11:
+            await asyncio.sleep(0.01)
+    finally:
+        scheduler.shutdown()
+    assert hs.most == SCHEDULED_IN_FLIGHT + 1  # three reminders, and the answer beside them
+    assert sorted(hs.sent[1:]) == sorted(f"!r{i}" for i in range(10))
