@@ -153,7 +153,7 @@ class CopBot:
         self._last_prune: datetime | None = None
         self._posters: set[str] = set()
         self._creators: dict[str, frozenset[str]] = {}
-        self._rooms_restored = False  # from bot.room_cache: the first sync needs no full state
+        self.rooms_restored = False  # from bot.room_cache: the first sync needs no full state
         self._rooms_saved_at: float | None = None  # time.monotonic() of the last room_cache save
         self._undecryptable = NoticeLedger()
         self.client: AsyncClient | None = None
@@ -237,7 +237,7 @@ class CopBot:
         # The rooms are as of that token, so the first sync starts there (events seen again
         # since are claimed already, or were not acted on).
         self._token = restored.token
-        self._rooms_restored = True
+        self.rooms_restored = True
         self._rooms_saved_at = time.monotonic()  # the file is as fresh as the token
         log.info("rooms.restored", **fields(rooms=len(restored.rooms)))
 
@@ -306,7 +306,7 @@ class CopBot:
             # Unless the rooms were restored (bot.room_cache), it carries full state, so room
             # creators (m.room.create) are known again; the members are then read room by room
             # (bot.members), which is much faster at scale.
-            reading = not self.ready.is_set() and not self._rooms_restored
+            reading = not self.ready.is_set() and not self.rooms_restored
             sync = asyncio.ensure_future(self.client.sync(
                 timeout=SYNC_TIMEOUT_MS if self.ready.is_set() else 0, since=self._token,
                 full_state=True if reading else None,

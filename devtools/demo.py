@@ -82,6 +82,7 @@ async def scene(hs: Synapse, folder: Path) -> None:
             await consultation(dm, room, member, colleague, bot_user.user_id)
             await checkin(dm, member, bot_user.user_id)
             await summary(room, facilitator, colleague, col_user.user_id, bot_user.user_id)
+        await restart(config, room, member, bot_user.user_id)
         await export_files(config)
         print("\nThe bot answered on a real homeserver. Demo finished.")
     finally:
@@ -171,6 +172,22 @@ async def summary(room: str, facilitator: Member, coordinator: Member, coordinat
     _, image = await coordinator.wait_for(
         lambda r, e: r != room and (e.get("content") or {}).get("msgtype") == "m.image", timeout=60)
     print(f"   (the chart came as an image: {body_of(image)})")
+
+
+async def restart(config, room: str, member: Member, bot_id: str) -> None:
+    print("\n== The bot is stopped; a member asks something while it is down, then it starts again")
+    mark = len(member.events)
+    await member.say(room, "!cop status")
+    show("member", "!cop status")
+    async with RunningBot(config) as bot:
+        if bot.rooms_restored:
+            print(f"   it restored its {len(bot.client.rooms)} rooms as of its last sync (data/store/rooms.json) "
+                  "and synced from there: no full read of every room")
+        else:
+            print("   it found no saved rooms and read every room again")
+        _, answer = await member.wait_for(lambda r, e: r == room and e.get("sender") == bot_id
+                                          and "Laurentides" in body_of(e), timeout=30, since=mark)
+        show("copbot 🔒" if answer.get("decrypted") else "copbot", body_of(answer))
 
 
 async def export_files(config) -> None:
