@@ -4,15 +4,37 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import func, select
+from sqlmodel import func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Attendance, Rsvp, Workshop, WorkshopAction, WorkshopPost, WorkshopSettings
+from storage.models import Attendance, Community, Rsvp, Workshop, WorkshopAction, WorkshopPost, WorkshopSettings
 
 
 async def settings(session: AsyncSession, community_id: int) -> WorkshopSettings:
     row = await session.get(WorkshopSettings, community_id)
     return row or WorkshopSettings(community_id=community_id)
+
+
+async def action_in_context(session: AsyncSession, action_id: int
+                            ) -> tuple[WorkshopAction, Workshop, Community, WorkshopSettings] | None:
+    """An action with its workshop, community and the community's settings, in one query: a
+    reminder due with 49 others reads the database once before it is sent."""
+    row = (await session.exec(
+        select(WorkshopAction, Workshop, Community, WorkshopSettings)
+        .join(Workshop, Workshop.id == WorkshopAction.workshop_id)
+        .join(Community, Community.id == Workshop.community_id)
+        .outerjoin(WorkshopSettings, WorkshopSettings.community_id == Community.id)
+        .where(WorkshopAction.id == action_id))).first()
+    if row is None:
+        return None
+    action, workshop, community, settings_row = row
+    return action, workshop, community, settings_row or WorkshopSettings(community_id=community.id)
+
+
+async def finish_action(session: AsyncSession, action_id: int, state: str, event_id: str | None,
+                        at: datetime) -> None:
+    await session.exec(update(WorkshopAction).where(WorkshopAction.id == action_id)
+                       .values(state=state, event_id=event_id, done_at=at))
 
 
 async def series(session: AsyncSession, community_id: int) -> list[Workshop]:

@@ -20,11 +20,11 @@ from bot.roles import facilitators
 from bot.sender import PERMANENT, SendError
 from bot.text import Text
 from bot.workshops import texts
-from bot.workshops.rules import load_rules
+from bot.workshops.rules import rules as workshop_rules
 from bot.workshops.series import PROVIDER, remember_post
 from domain.workshops import missed
 from storage import workshops as q
-from storage.models import Community, Workshop, WorkshopAction
+from storage.models import Community, WorkshopAction
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -59,15 +59,14 @@ class WorkshopJobs:
     async def _remind(self, action_id: int) -> None:
         now = self.s.clock.now()
         async with self.s.db() as session:
-            action = await session.get(WorkshopAction, action_id)
-            if action is None or action.state not in ("pending", "sending"):
+            found = await q.action_in_context(session, action_id)
+            if found is None or found[0].state not in ("pending", "sending"):
                 return
+            action, workshop, community, settings_row = found
             if action.state == "pending" and action.due_at > now + EARLY:  # a stray early run
                 self.s.scheduler.at(PROVIDER, f"r{action_id}", action.due_at)
                 return
-            workshop = await session.get(Workshop, action.workshop_id)
-            community = await session.get(Community, workshop.community_id)
-            rules = await load_rules(session, community.id, self.s.config.workshops)
+            rules = workshop_rules(settings_row, self.s.config.workshops)
             if workshop.state != "planned" or community.closed_at is not None:
                 action.state, action.done_at = "cancelled", now
                 session.add(action)
@@ -100,19 +99,17 @@ class WorkshopJobs:
         except SendError as exc:
             if exc.status not in PERMANENT:
                 raise  # retried by the scheduler with backoff
-            await self._finish(action_id, "failed", None)
+            await self._finish(action_id, "failed", None, action.workshop_id)
             log.error("workshop.reminder_failed", **fields(community=community.id, reason=exc.status))
             return
-        await self._finish(action_id, "sent", event_ids[0])
+        await self._finish(action_id, "sent", event_ids[0], action.workshop_id)
         log.info("workshop.reminder_sent", **fields(community=community.id, late=action.delayed))
 
-    async def _finish(self, action_id: int, state: str, event_id: str | None) -> None:
+    async def _finish(self, action_id: int, state: str, event_id: str | None, workshop_id: int) -> None:
         async with self.s.db() as session:
-            action = await session.get(WorkshopAction, action_id)
-            action.state, action.event_id, action.done_at = state, event_id, self.s.clock.now()
-            session.add(action)
+            await q.finish_action(session, action_id, state, event_id, self.s.clock.now())
             if event_id:
-                await remember_post(session, post_key(self.s.keyring, event_id), action.workshop_id)
+                await remember_post(session, post_key(self.s.keyring, event_id), workshop_id)
             await session.commit()
 
     async def _report_missed(self, community_id: int) -> None:
