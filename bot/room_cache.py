@@ -27,6 +27,7 @@ from typing import Any
 from nio import MatrixRoom
 from nio.events.room_events import DefaultLevels, PowerLevels
 
+from bot.keys import create_private_file
 from bot.logs import fields
 
 log = logging.getLogger(__name__)
@@ -113,13 +114,9 @@ async def load(path: Path, own_id: str) -> Restored | None:
 async def save(path: Path, data: dict[str, Any]) -> None:
     """Write `data` in place of the old file, whole or not at all, readable by the owner only."""
     def write() -> None:  # the snapshot is a copy, so it can be written out of the event loop
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         tmp = path.with_name(path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
+        tmp.unlink(missing_ok=True)  # left by a write a crash interrupted
+        create_private_file(tmp, json.dumps(data, separators=(",", ":")))
         os.replace(tmp, path)
 
     await asyncio.to_thread(write)

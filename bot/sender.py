@@ -11,7 +11,7 @@ order they asked. Synapse (SQLite: one database connection) works on all the
 sends it has at once and finishes them together, so 50 reminders due in the
 same second, ten in flight, arrived in tens, the first after about a second.
 Three at a time keep it as busy and bring the first ones sooner (bench, 50
-reminders: p50 2.5-2.8 s -> 2.1-2.2 s, first 0.6-1.0 s -> 0.4 s). Answers to
+reminders: p50 2.5-2.8 s -> 2.1-2.4 s, first 0.6-1.0 s -> 0.25-0.4 s). Answers to
 commands do not queue behind them.
 """
 

@@ -12,6 +12,11 @@ from storage.models import Attendance, Community, Rsvp, Workshop, WorkshopAction
 
 async def settings(session: AsyncSession, community_id: int) -> WorkshopSettings:
     row = await session.get(WorkshopSettings, community_id)
+    return _or_defaults(row, community_id)
+
+
+def _or_defaults(row: WorkshopSettings | None, community_id: int) -> WorkshopSettings:
+    """A community that never changed its workshop settings has no row: the defaults apply."""
     return row or WorkshopSettings(community_id=community_id)
 
 
@@ -28,7 +33,7 @@ async def action_in_context(session: AsyncSession, action_id: int
     if row is None:
         return None
     action, workshop, community, settings_row = row
-    return action, workshop, community, settings_row or WorkshopSettings(community_id=community.id)
+    return action, workshop, community, _or_defaults(settings_row, community.id)
 
 
 async def finish_action(session: AsyncSession, action_id: int, state: str, event_id: str | None,
