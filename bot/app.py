@@ -76,6 +76,11 @@ TOKEN_SAVE_INTERVAL_S = 30.0
 # answering inline does: started at once, that /sync competed with the answers at the homeserver
 # (bench, 40 rounds back to back: `!cop ping` 1.20x the floor without the wait, 1.09-1.10x with it).
 QUICK_ANSWER_S = 0.5
+# The next /sync waits (this long at most) while the sends of scheduled actions are queued: the
+# homeserver then delivers them instead of answering the bot's /sync about each of its own messages
+# (bench, 50 reminders due together: the bot's /syncs during them 34 -> 3, p50 about 0.4 s sooner).
+# A command sent meanwhile is answered that much later.
+SCHEDULED_QUIET_S = 3.0
 GAP_PAGES, GAP_PAGE_SIZE = 10, 100  # a limited timeline is completed with up to 1,000 older events
 # Commands, RSVPs by reaction, and messages the bot could not decrypt (their sender is told).
 ACTED_ON = (RoomMessageText, ReactionEvent, RedactionEvent, MegolmEvent)
@@ -300,6 +305,8 @@ class CopBot:
         self._tasks.add(loading)
         loading.add_done_callback(self._tasks.discard)
         while not self._stopping.is_set():
+            if self.ready.is_set():  # see SCHEDULED_QUIET_S
+                await self.services.sender.quiet(SCHEDULED_QUIET_S)
             first = self._token is None
             sync_filter = FIRST_SYNC_FILTER if first else SYNC_FILTER
             # The first sync of a process returns at once, so start-up catch-up is immediate.

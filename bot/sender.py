@@ -7,12 +7,18 @@ twice, waits out 429s, and raises on any other failure instead of
 swallowing it.
 
 Sends of scheduled actions take turns: SCHEDULED_IN_FLIGHT at a time, in the
-order they asked. Synapse (SQLite: one database connection) works on all the
-sends it has at once and finishes them together, so 50 reminders due in the
-same second, ten in flight, arrived in tens, the first after about a second.
+order they asked, in rounds that go together (bot.rounds says why). Synapse
+(SQLite: one database connection) works on all the sends it has at once and
+finishes them together, so 50 reminders due in the same second, ten in
+flight, arrived in tens, the first after about a second.
 Three at a time keep it as busy and bring the first ones sooner (bench, 50
 reminders: p50 2.5-2.8 s -> 2.1-2.4 s, first 0.6-1.0 s -> 0.25-0.4 s). Answers to
 commands do not queue behind them.
+
+While scheduled sends are queued, the bot's next /sync waits for them (see
+`quiet`, used by the sync loop): each of the bot's own messages would wake
+that /sync at the homeserver, which then builds an answer about the bot's
+own message, on the same one core that is delivering the others.
 """
 
 from __future__ import annotations
@@ -22,11 +28,12 @@ import html
 import json
 import logging
 import uuid
-from contextlib import nullcontext
+from contextlib import asynccontextmanager, nullcontext
 from contextvars import ContextVar
-from typing import Any, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 from bot.logs import fields
+from bot.rounds import Rounds
 from bot.text import Text
 
 log = logging.getLogger(__name__)
@@ -109,7 +116,18 @@ class Sender:
         self.client = client
         self.max_retries = max_retries
         self.sleep = sleep
-        self._turns = asyncio.Semaphore(SCHEDULED_IN_FLIGHT)
+        self._turns = Rounds(SCHEDULED_IN_FLIGHT)
+        self._scheduled = 0  # scheduled sends taking their turn or at the homeserver
+        self._no_scheduled = asyncio.Event()
+        self._no_scheduled.set()
+
+    async def quiet(self, timeout: float) -> None:
+        """Return once no scheduled send is queued or on its way, `timeout` seconds at most."""
+        if not self._no_scheduled.is_set():
+            try:
+                await asyncio.wait_for(self._no_scheduled.wait(), timeout)
+            except asyncio.TimeoutError:
+                pass
 
     async def send(self, room_id: str, text: Text, *, msgtype: str = "m.notice",
                    thread_root: str | None = None, reply_to: str | None = None,
@@ -130,7 +148,7 @@ class Sender:
                          tx_id: str | None = None) -> str:
         tx_id = tx_id or str(uuid.uuid4())  # reused on retry: the homeserver deduplicates by it
         for attempt in range(self.max_retries + 1):
-            async with self._turns if scheduled_send.get() else nullcontext():
+            async with self._scheduled_turn() if scheduled_send.get() else nullcontext():
                 resp = await self.client.room_send(room_id, event_type, content, tx_id=tx_id,
                                                    ignore_unverified_devices=True)
             event_id = getattr(resp, "event_id", None)
@@ -145,3 +163,15 @@ class Sender:
                 continue
             raise SendError(status)
         raise SendError("M_LIMIT_EXCEEDED")
+
+    @asynccontextmanager
+    async def _scheduled_turn(self) -> AsyncIterator[None]:
+        self._scheduled += 1
+        self._no_scheduled.clear()
+        try:
+            async with self._turns.turn():
+                yield
+        finally:
+            self._scheduled -= 1
+            if not self._scheduled:
+                self._no_scheduled.set()

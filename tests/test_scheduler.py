@@ -90,10 +90,10 @@ async def test_actions_that_run_long_do_not_hold_back_the_ones_due_after_them():
     assert "short" in began and began["short"] - began["long1"] < 1.0
 
 
-async def test_sends_of_scheduled_actions_take_turns_and_answers_do_not_wait_behind_them():
-    """Ten reminders due at once reach the homeserver three at a time (it finishes the sends it
-    has together, so fewer at once means the first arrive sooner); an answer to a command sent
-    meanwhile goes out at once."""
+async def test_sends_of_scheduled_actions_go_in_rounds_and_answers_do_not_wait_behind_them():
+    """Ten reminders due at once reach the homeserver in rounds: the first at once, then three
+    together, the next three when those are all answered (Synapse finishes the sends it has
+    together, and wakes every /sync once for them). An answer to a command goes out meanwhile."""
     from bot.sender import SCHEDULED_IN_FLIGHT, Sender
     from bot.text import Text
 
@@ -101,14 +101,17 @@ async def test_sends_of_scheduled_actions_take_turns_and_answers_do_not_wait_beh
         def __init__(self):
             self.in_flight = self.most = 0
             self.sent: list[str] = []
+            self.answered_before: list[int] = []  # for each scheduled send: sends answered when it started
             self.release = asyncio.Event()
 
         async def room_send(self, room_id, event_type, content, tx_id=None, ignore_unverified_devices=False):
-            self.in_flight += 1
-            self.most = max(self.most, self.in_flight)
             if room_id != "!answer":
+                self.answered_before.append(len(self.sent))
+                self.in_flight += 1
+                self.most = max(self.most, self.in_flight)
                 await self.release.wait()
-            self.in_flight -= 1
+                await asyncio.sleep(0.01 * random.random())  # answered in any order
+                self.in_flight -= 1
             self.sent.append(room_id)
             return type("Resp", (), {"event_id": f"${len(self.sent)}"})()
 
@@ -128,10 +131,10 @@ async def test_sends_of_scheduled_actions_take_turns_and_answers_do_not_wait_beh
     try:
         for i in range(10):
             scheduler.at("x", f"r{i}", due)
-        while hs.in_flight < SCHEDULED_IN_FLIGHT:
+        while not hs.in_flight:
             await asyncio.sleep(0.01)
         await asyncio.sleep(0.1)  # time for more to go out, if they could
-        assert hs.in_flight == SCHEDULED_IN_FLIGHT
+        assert hs.in_flight == 1  # the first went at once, alone; the others queued behind it
         await asyncio.wait_for(sender.send("!answer", Text.escaped("pong")), timeout=1)
         assert hs.sent == ["!answer"]
         hs.release.set()
@@ -139,5 +142,56 @@ async def test_sends_of_scheduled_actions_take_turns_and_answers_do_not_wait_beh
             await asyncio.sleep(0.01)
     finally:
         scheduler.shutdown()
-    assert hs.most == SCHEDULED_IN_FLIGHT + 1  # three reminders, and the answer beside them
+    assert hs.most == SCHEDULED_IN_FLIGHT
     assert sorted(hs.sent[1:]) == sorted(f"!r{i}" for i in range(10))
+    # Rounds: 1, then 3, 3, 3, each starting when every send before it was answered (the answer
+    # to the command counts as one of them).
+    assert hs.answered_before == [0, 2, 2, 2, 5, 5, 5, 8, 8, 8]
+
+
+async def test_a_round_that_hangs_lets_the_next_go_after_its_deadline():
+    from bot.rounds import Rounds
+
+    rounds = Rounds(3, max_round_s=0.3)
+    hang = asyncio.Event()
+    started: dict[str, float] = {}
+
+    async def send(name: str, wait: asyncio.Event | None = None) -> None:
+        async with rounds.turn():
+            started[name] = time.perf_counter()
+            if wait is not None:
+                await wait.wait()
+
+    hung = asyncio.create_task(send("hung", hang))
+    await asyncio.sleep(0.01)
+    await asyncio.wait_for(send("next"), timeout=2)
+    assert 0.25 < started["next"] - started["hung"] < 1.0
+    hang.set()
+    await hung
+    await asyncio.wait_for(send("after"), timeout=0.1)  # the late answer does not hold anything up
+
+
+async def test_a_send_cancelled_while_it_waits_gives_its_place_back():
+    """Cancelled while queued, or just as its round began: either way the next send is not held
+    up until the round's deadline."""
+    from bot.rounds import Rounds
+
+    rounds = Rounds(1, max_round_s=30)
+    order: list[str] = []
+
+    async def send(name: str) -> None:
+        async with rounds.turn():
+            order.append(name)
+
+    holding = rounds.turn()
+    await holding.__aenter__()
+    queued = asyncio.create_task(send("queued"))
+    raced = asyncio.create_task(send("raced"))
+    await asyncio.sleep(0.01)
+    queued.cancel()
+    await asyncio.sleep(0.01)
+    await holding.__aexit__(None, None, None)  # "raced" is let in...
+    raced.cancel()  # ...and cancelled before it could start
+    await asyncio.wait_for(send("later"), timeout=1)
+    assert order == ["later"]
+    assert queued.cancelled() and raced.cancelled()
