@@ -147,7 +147,7 @@ class Bench:
         out = {"floor": floor, "rounds": self.opt.rounds, "warmup": self.opt.warmup}
         for name in ("copbot_ping", "copbot_status", "copbot_help"):
             s = summary_ms(times[name])
-            s["ratio_p50"] = round(s["p50"] / floor["p50"], 2)
+            s["ratio_p50"] = round(s["p50"] / floor["p50"], 3)
             out[name] = s
         self.results["latency"] = out
         self.phase("latency", t)

@@ -51,6 +51,10 @@ def test_table_marks_met_and_missed_targets():
     assert "499/500" in bad
     assert _line(bad, "scale: ready after restart").endswith("MISSED")
 
+    # Judged on the p50s, not on the ratio rounded for the table.
+    edge = table(_results(status_ratio=1.154, answers=500, ready_s=4.0))
+    assert _line(edge, "!cop status").endswith("MISSED")
+
 
 def test_table_leaves_out_sections_that_did_not_run():
     only_latency = {k: v for k, v in _results(1.0, 500, 1.0).items() if k in ("latency", "machine")}
