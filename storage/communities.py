@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import func, select
+from sqlmodel import and_, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Community, CommunityLink, CommunityRole, Poster, StageChange
@@ -37,16 +37,14 @@ async def history(session: AsyncSession, community_id: int) -> list[StageChange]
         StageChange.community_id == community_id).order_by(StageChange.at, StageChange.id))).all())
 
 
-async def parents(session: AsyncSession, community_id: int) -> list[Community]:
-    return list((await session.exec(select(Community).join(
-        CommunityLink, CommunityLink.parent_id == Community.id).where(
-        CommunityLink.child_id == community_id).order_by(Community.slug))).all())
-
-
-async def children(session: AsyncSession, community_id: int) -> list[Community]:
-    return list((await session.exec(select(Community).join(
-        CommunityLink, CommunityLink.child_id == Community.id).where(
-        CommunityLink.parent_id == community_id).order_by(Community.slug))).all())
+async def links(session: AsyncSession, community_id: int) -> tuple[list[Community], list[Community]]:
+    """The community's parents and children, by slug, in one query (`!cop status` shows both)."""
+    rows = (await session.exec(select(Community, CommunityLink.parent_id).join(CommunityLink, or_(
+        and_(CommunityLink.parent_id == Community.id, CommunityLink.child_id == community_id),
+        and_(CommunityLink.child_id == Community.id, CommunityLink.parent_id == community_id),
+    )).order_by(Community.slug))).all()
+    parents = [c for c, parent_id in rows if parent_id == c.id]
+    return parents, [c for c, parent_id in rows if parent_id != c.id]
 
 
 async def poster_count(session: AsyncSession, community_id: int) -> int:

@@ -99,3 +99,15 @@ async def test_french_and_timezone(h):
     await h.command("language fr", sender="@fac:test", room="!a:test")
     (shown,) = await h.command("stage", sender="@mem:test", room="!a:test")
     assert "Étape : potentiel" in shown.body and "Signaux observés" in shown.body
+
+
+async def test_status_shows_where_a_community_comes_from_and_what_continues_it(h):
+    for room in ("!c:test", "!d:test"):
+        h.rooms[room] = FakeRoom({"@fac:test": 50, "@mem:test": 0})
+    await h.command("setup North", sender="@fac:test", room="!a:test")
+    await h.command("setup Youth --from north", sender="@fac:test", room="!c:test")
+    await h.command("setup Elders --from north", sender="@fac:test", room="!d:test")
+    (north,) = await h.command("status", sender="@mem:test", room="!a:test")
+    assert "Continues from: -" in north.body and "Continued by: elders, youth" in north.body
+    (youth,) = await h.command("status", sender="@mem:test", room="!c:test")
+    assert "Continues from: north" in youth.body and "Continued by: -" in youth.body

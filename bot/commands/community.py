@@ -112,8 +112,7 @@ async def list_roles(ctx) -> None:
 async def status(ctx) -> None:
     c = ctx.community
     async with ctx.services.db() as session:
-        parents = await q.parents(session, c.id)
-        children = await q.children(session, c.id)
+        parents, children = await q.links(session, c.id)
         upcoming = next_workshop(await workshops.series(session, c.id), ctx.services.clock.now())
     room = ctx.services.rooms(ctx.room_id)
     state = ctx.t("community.closed_on", when=local(c.closed_at, c.timezone)).plain if c.closed_at else \
