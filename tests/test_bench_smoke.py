@@ -73,3 +73,18 @@ def test_table_shows_the_scheduling_floor_beside_copbot():
     assert _line(text, "scheduling: 50 due in one second").endswith("MISSED")
     assert "p50 2000.0 / max 3600.0 ms" in _line(text, "scheduling: floor, bare client, three at a time")
     assert "1.15×" in _line(text, "scheduling: copbot p50 ÷ best floor p50")
+
+
+def test_the_literal_burst_target_is_missed_unless_the_floor_bot_misses_it_too():
+    results = _results(1.1, 500, 4.0)
+    results["burst"]["copbot"].update(p99=400.0, ratio_p99=20.0, ratio_p99_to_floor_burst_p50=1.2,
+                                      ratio_p99_to_floor_burst_p99=0.9)
+    results["burst"]["floor"] = {"sent": 500, "answers": 500, "p50": 330.0, "p99": 440.0}
+    text = table(results)  # the floor bot's p99 is 22× the single-command floor p50 of 20 ms
+    assert _line(text, "burst: round trip").endswith("out of reach (floor bot 22×)")
+    assert _line(text, "burst: copbot p99 ÷ floor bot's burst p50").endswith("met")
+
+    results["burst"]["floor"].update(p50=60.0, p99=90.0)  # 4.5×: a bot can do it here, copbot did not
+    text = table(results)
+    assert _line(text, "burst: round trip").endswith("MISSED")
+    assert _line(text, "burst: copbot p99 ÷ floor bot's burst p50").endswith("met")
