@@ -2,7 +2,8 @@
 
 Event rules (see README, "How the bot treats events"):
 - the first sync of a new bot is history and is never acted on;
-- events from before the bot joined a room are never acted on;
+- events from before the bot joined a room are never acted on, except in a DM it was invited
+  to: what the member sent after the invitation was said to the bot (Element sends at once);
 - a message older than `catch_up_seconds` (the bot was down) is skipped;
 - each event is claimed in the database before it is handled, so it is
   handled at most once, across restarts too;
@@ -413,15 +414,20 @@ class CopBot:
             if joined_at is None:  # unknown room (e.g. a lost database): treat as joined now
                 joined_at = now
                 await self._mark_joined(room_id, now)
+            invited_at: datetime | None = None  # of a DM invitation, see _spoken_to_while_invited
             for event in await self._timeline(room_id, info, since, now - limit):
                 if self._is_own_join(event):
                     joined_at = _ts(event)
                     await self._mark_joined(room_id, joined_at)
                     continue
+                if self._is_own_dm_invite(event):
+                    invited_at = _ts(event)
+                    continue
                 if not isinstance(event, ACTED_ON) or not self._from_a_person(event.sender):
                     continue
                 sent = _ts(event)
-                if sent < joined_at:
+                if sent < joined_at and not (invited_at is not None and invited_at <= sent
+                                             and await self._spoken_to_while_invited(room_id)):
                     history += 1
                 elif now - sent > limit:
                     stale += 1
@@ -467,6 +473,17 @@ class CopBot:
     def _is_own_join(self, event: Any) -> bool:
         return (isinstance(event, RoomMemberEvent) and event.state_key == self.config.matrix.user_id
                 and event.membership == "join" and event.prev_membership != "join")
+
+    def _is_own_dm_invite(self, event: Any) -> bool:
+        return (isinstance(event, RoomMemberEvent) and event.state_key == self.config.matrix.user_id
+                and event.membership == "invite" and bool((event.content or {}).get("is_direct")))
+
+    async def _spoken_to_while_invited(self, room_id: str) -> bool:
+        """Element sends the first message of a new DM as soon as the bot is invited, before it
+        has joined: in a DM, what came after the invitation was said to the bot. In any other
+        room, what was said before the bot joined is history, never acted on."""
+        community = await self.services.reads.community_of(self.services.db, room_id)
+        return self.is_dm(self.client.rooms.get(room_id), community)
 
     def _from_a_person(self, sender: str) -> bool:
         return sender != self.config.matrix.user_id and sender not in self.config.matrix.ignored_users

@@ -126,3 +126,41 @@ async def test_old_downtime_command_is_skipped(bot_cfg, bot_user, members):
         assert "Example" in body_of(answer)
     answers = [e for r, e in alice.events[mark:] if r == room and e.get("sender") == bot_user.user_id]
     assert answers == [answer]
+
+
+async def _bot_said(member, room: str, bot_id: str, text: str) -> list[dict]:
+    return [e for r, e in member.events if r == room and e.get("sender") == bot_id and text in body_of(e)]
+
+
+async def test_first_dm_message_sent_while_invited_is_answered_once(bot_cfg, bot_user, members):
+    """Element sends the first message of a new DM before the bot has joined (its `isRoomReady`)."""
+    (alice,) = await members("alice")
+    config = bot_cfg()
+    async with RunningBot(config):  # a first run: the bot's history starts here
+        pass
+    # The bot is down: the DM is opened and spoken to while the bot is only invited.
+    dm = await alice.create_room("", invite=[bot_user.user_id], direct=True, encrypted=True)
+    await alice.say(dm, "ping")
+    async with RunningBot(config):
+        await alice.wait_for(lambda r, e: r == dm and "pong" in body_of(e), timeout=30)
+        await asyncio.sleep(2)
+    async with RunningBot(config):  # a restart answers nothing again
+        await asyncio.sleep(2)
+        await alice.sync()
+    assert len(await _bot_said(alice, dm, bot_user.user_id, "pong")) == 1
+
+
+async def test_group_room_message_sent_while_invited_is_history(bot_cfg, bot_user, members):
+    alice, bob = await members("alice", "bob")
+    config = bot_cfg()
+    async with RunningBot(config):
+        pass
+    room = await alice.create_room("Circle", invite=[bot_user.user_id, bob.user_id])
+    await alice.say(room, "!cop ping")  # the bot is invited, not joined: not for it yet
+    async with RunningBot(config):
+        await alice.wait_for_member(room, bot_user.user_id, timeout=30)
+        answer = await alice.ask(room, "!cop help ping", bot_user.user_id)
+        assert "Example" in body_of(answer)
+        await asyncio.sleep(1)
+        await alice.sync()
+    assert await _bot_said(alice, room, bot_user.user_id, "pong") == []
