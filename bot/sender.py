@@ -72,16 +72,24 @@ def _content(plain: str, html_: str, msgtype: str, thread_root: str | None,
         # An explicit empty m.mentions means: notify nobody (MSC3952).
         "m.mentions": mentions or {},
     }
+    relation = relates_to(thread_root, reply_to)
+    if relation:
+        content["m.relates_to"] = relation
+    return content
+
+
+def relates_to(thread_root: str | None, reply_to: str | None) -> dict[str, Any] | None:
+    """The thread and reply relation of a message (no reply fallback in the body: MSC2781)."""
     if thread_root:
-        content["m.relates_to"] = {
+        return {
             "rel_type": "m.thread",
             "event_id": thread_root,
             "is_falling_back": reply_to is None,
             "m.in_reply_to": {"event_id": reply_to or thread_root},
         }
-    elif reply_to:
-        content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
-    return content
+    if reply_to:
+        return {"m.in_reply_to": {"event_id": reply_to}}
+    return None
 
 
 def _pieces(text: Text) -> list[tuple[str, str]]:

@@ -219,13 +219,13 @@ class Harness:
         self.client.sent.clear()
 
     async def command(self, text: str, *, sender: str = "@alice:test", room: str = "!room:test",
-                      dm: bool = False, lang: str | None = None) -> list[Sent]:
+                      dm: bool = False, lang: str | None = None, thread_root: str | None = None) -> list[Sent]:
         """Run one command line as the bot would; return what it sent."""
         before = len(self.client.sent)
         community = None if dm else await self.services.reads.community_of(self.services.db, room)
         self.commands_run += 1
         ctx = Context(services=self.services, room_id=room, sender=sender, event_id=f"$cmd{self.commands_run}",
-                      is_dm=dm, thread_root=None, community=community,
+                      is_dm=dm, thread_root=thread_root, community=community,
                       lang=lang or (community.language if community else self.config.bot.language))
         if dm:
             from bot.dm import intercept

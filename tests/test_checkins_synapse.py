@@ -46,6 +46,7 @@ async def test_checkin_round_answers_opt_out_reminder_and_forget_me(bot_cfg, bot
             _, invite = await bob.wait_for(lambda r, e: r == bob_dm and "how has your practice changed" in body_of(e),
                                            timeout=120)
             assert "since workshop 1" in body_of(invite) and "4 3 3 1 n" in body_of(invite)
+            assert invite["content"]["msgtype"] == "m.text"  # it asks for an answer: Element notifies
 
             for bad, says in (("7", "`7` is not on the scale"), ("yes", "`yes` is not on the scale"),
                               ("4 3", "I got 2 answer(s) and need 5")):
@@ -67,7 +68,9 @@ async def test_checkin_round_answers_opt_out_reminder_and_forget_me(bot_cfg, bot
             assert "It will not be quoted" in body_of(await fac.ask(fac_dm, "skip", bot))
 
             # Cara did not answer: one reminder, and only one.
-            await cara.wait_for(lambda r, e: r == cara_dm and "the only reminder" in body_of(e), timeout=60)
+            _, reminder = await cara.wait_for(lambda r, e: r == cara_dm and "the only reminder" in body_of(e),
+                                              timeout=60)
+            assert reminder["content"]["msgtype"] == "m.text"
             await asyncio.sleep(4)
             await cara.sync()
             assert sum("the only reminder" in b for b in from_bot(cara, cara_dm, bot)) == 1

@@ -148,6 +148,7 @@ async def test_scheduled_prompt_is_late_within_grace_skipped_after_and_never_twi
     await h.run_due()
     missed = [s for s in h.client.sent if "I was offline when a reflective prompt was due" in s.body]
     assert len(missed) == 1 and FAC in missed[0].content["m.mentions"]["user_ids"]
+    assert missed[0].content["msgtype"] == "m.text"  # it asks the facilitators to act
     assert len(posted_prompts(h)) == 1
     assert prompt_jobs(h) and prompt_jobs(h)[0] > h.clock.now()
 

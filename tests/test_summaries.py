@@ -141,3 +141,12 @@ def test_a_hidden_response_rate_shows_no_counts():
     assert r.response_cell(small) == "fewer than 5 responses"
     big = Period(label="W2", start=small.start, end=small.end, invited=8, checkins=6)
     assert r.response_cell(big) == "75.0% (6/8)"
+
+
+async def test_a_summary_asked_in_a_dm_thread_comes_with_its_files_in_that_thread(h):
+    dm = f"!dm-{COORD}"
+    await h.command("summary workshop 2 csv chart", sender=COORD, room=dm, dm=True, thread_root="$ask")
+    sent = in_dm(h)
+    assert [s.content["msgtype"] for s in sent] == ["m.notice", "m.file", "m.file", "m.image"]
+    assert all(s.content["m.relates_to"]["event_id"] == "$ask" for s in sent)
+    assert all(s.content["m.relates_to"]["rel_type"] == "m.thread" for s in sent)

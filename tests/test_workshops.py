@@ -209,6 +209,7 @@ async def test_missed_reminders_late_within_grace_skipped_after_and_reported_onc
     await h.run_due()
     reports = [s for s in h.client.sent if "missed 1 reminder" in s.body]
     assert len(reports) == 1 and FAC in reports[0].content["m.mentions"]["user_ids"]
+    assert reports[0].content["msgtype"] == "m.text"  # it asks the facilitators to act
     assert "workshop 1, the reminder 1 day(s) before" in reports[0].body
     assert not [s for s in h.client.sent if "starts in 1 day(s)" in s.body]
     # A further restart neither repeats the report nor sends anything twice.
@@ -338,3 +339,14 @@ async def test_dates_years_ahead_are_refused_and_change_nothing(h):
     assert "not a date I can read" in await say(h, "workshop add 9999-12-30 10:00")
     assert "more than 3 years ahead" in await say(h, "workshops plan 2027-02-02 10:00 every 52 weeks count 5")
     assert await series(h) == [] and h.services.scheduler.jobs == {}
+
+
+async def test_the_calendar_file_asked_for_in_a_thread_goes_to_that_thread(h):
+    await say(h, "workshops plan 2027-02-23 10:00 every 4 weeks count 3")
+    sent = await h.command("workshops ics", sender=BOB, thread_root="$root")
+    file_event = next(s for s in sent if s.content.get("msgtype") == "m.file")
+    assert file_event.content["m.relates_to"]["rel_type"] == "m.thread"
+    assert file_event.content["m.relates_to"]["event_id"] == "$root"
+    assert all(s.content.get("m.relates_to", {}).get("event_id") == "$root" for s in sent)
+    main = next(s for s in await h.command("workshops ics", sender=BOB) if s.content.get("msgtype") == "m.file")
+    assert "m.relates_to" not in main.content  # asked in the main timeline: answered there

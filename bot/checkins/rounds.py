@@ -228,7 +228,8 @@ class CheckinJobs:
             dm = await self.s.matrix.dm_room(user, exclude=rooms)
             draft, reply_key, params = start(period)
             text = t(key, name=community.name, period=period, prefix=prefix) + ctexts.render(t, reply_key, params)
-            await self.s.sender.send(dm, text, txn=f"{invite.txn}.{to_state}")
+            # m.text: an invitation asks for an answer, and Element's default push rules mute notices
+            await self.s.sender.send(dm, text, msgtype="m.text", txn=f"{invite.txn}.{to_state}")
             open_ = self.s.checkin_desk.get(dm, user)
             if open_ is None or (not open_.draft.answers and open_.draft.step == draft.step):
                 self.s.checkin_desk.put(dm, user, community.id, community.language, draft)  # never over answers

@@ -90,13 +90,15 @@ async def summary(ctx, *, args: str = "") -> None:
                   since=request.get("since", ""))
     dm = ctx.room_id if ctx.is_dm else \
         await ctx.services.matrix.dm_room(ctx.sender, exclude=await community_rooms(ctx.services))
-    await ctx.services.sender.send(dm, render(renderer, title, columns, total))
+    thread = ctx.thread_root if ctx.is_dm else None  # a room's thread does not exist in the DM
+    await ctx.services.sender.send(dm, render(renderer, title, columns, total), thread_root=thread)
     files = csv_files(renderer, columns, total) if request["csv"] else {}
     for name, data in files.items():
-        await attach(ctx.services, dm, f"{community.slug}-{name}", data, "text/csv")
+        await attach(ctx.services, dm, f"{community.slug}-{name}", data, "text/csv", thread_root=thread)
     if request["chart"]:
         png = await asyncio.to_thread(chart_png, renderer, columns, community.name)
-        await attach(ctx.services, dm, f"{community.slug}-summary.png", png, "image/png", "m.image")
+        await attach(ctx.services, dm, f"{community.slug}-summary.png", png, "image/png", "m.image",
+                     thread_root=thread)
     log.info("summary.sent", **fields(community=community.id, scope=request["scope"]))
     if not ctx.is_dm:
         await ctx.reply("summary.sent_to_dm")

@@ -266,7 +266,7 @@ async def calendar(ctx) -> None:
         link=w.link, cancelled=w.state == "cancelled", updated=w.updated_at) for w in found]
     data = build(community.name, community.timezone, events, ctx.services.clock.now())
     filename = f"{community.slug}-workshops.ics"
-    await attach(ctx.services, ctx.room_id, filename, data, "text/calendar")
+    await attach(ctx.services, ctx.room_id, filename, data, "text/calendar", thread_root=ctx.thread_root)
     await ctx.reply("workshop.ics_sent", count=len(events), filename=filename)
 
 

@@ -263,5 +263,5 @@ class PromptJobs:
         people = await facilitators(self.s, community)
         await self.s.sender.send(community.room_id, t(
             "prompt.missed", due=texts.when(t, due, community.timezone), facilitators=", ".join(people) or "-",
-            prefix=self.s.config.bot.command_prefix), mentions={"user_ids": people}, txn=f"{txn}.missed")
+            prefix=self.s.config.bot.command_prefix), msgtype="m.text", mentions={"user_ids": people}, txn=f"{txn}.missed")
         log.warning("prompt.missed", **fields(community=community.id))

@@ -134,7 +134,7 @@ class WorkshopJobs:
         text = t("workshop.missed", count=len(found), facilitators=", ".join(people) or "-") + Text.join(items)
         ids = sorted(a.id for a, _ in found)
         # The same set of missed reminders always gets the same transaction id: reported once.
-        await self.s.sender.send(community.room_id, text, mentions={"user_ids": people},
+        await self.s.sender.send(community.room_id, text, msgtype="m.text", mentions={"user_ids": people},
                                  txn=f"missed.{community_id}.{ids[0]}.{ids[-1]}.{len(ids)}")
         async with self.s.db() as session:
             for action_id in ids:
