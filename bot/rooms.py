@@ -9,6 +9,7 @@ class RoomView(Protocol):
     def power_level(self, user_id: str) -> int: ...
     def is_joined(self, user_id: str) -> bool: ...
     def joined_members(self) -> list[str]: ...
+    def room_mention_level(self) -> int: ...
 
 
 CREATOR_LEVEL = 2**53 - 1
@@ -39,3 +40,7 @@ class NioRoomView:
 
     def joined_members(self) -> list[str]:
         return sorted(u for u, m in self.room.users.items() if not m.invited and u != self.bot_id)
+
+    def room_mention_level(self) -> int:
+        """The power level `@room` needs (`notifications.room`): below it, the push rule ignores it."""
+        return self.room.power_levels.get_notification_required_level("room")

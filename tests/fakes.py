@@ -72,9 +72,13 @@ class FakeClient:
 @dataclass
 class FakeRoom:
     levels: dict[str, int] = field(default_factory=dict)  # joined users and their power levels
+    notify_room: int = 50  # notifications.room of m.room.power_levels
 
     def power_level(self, user_id: str) -> int:
         return self.levels.get(user_id, 0)
+
+    def room_mention_level(self) -> int:
+        return self.notify_room
 
     def is_joined(self, user_id: str) -> bool:
         return user_id in self.levels

@@ -16,6 +16,7 @@ from storage.models import Attendance, Rsvp, Workshop, WorkshopAction
 from tests.fakes import Harness, say
 
 ROOM, FAC, BOB, ANN = "!room:test", "@fac:test", "@bob:test", "@ann:test"
+BOT = "@copbot:test"
 TZ = ZoneInfo("America/Toronto")  # the Harness clock starts at 2027-01-12 10:00 there
 
 
@@ -176,7 +177,8 @@ async def test_reminder_says_when_what_where_and_the_last_one_can_notify_the_roo
     await say(h, "workshops plan 2027-01-26 10:00 every 6 weeks count 1")
     await say(h, "workshop 1 topic Risk at separation")
     await say(h, "workshop 1 link https://meet.example.org/cop")
-    await say(h, "reminders mention on")
+    h.rooms[ROOM].levels[BOT] = 50  # enough for @room (notifications.room, 50 by default)
+    assert "can't notify" not in await say(h, "reminders mention on")
     h.client.sent.clear()
     h.clock.at = datetime(2027, 1, 19, 10, 0, tzinfo=TZ)  # seven days before
     assert await h.run_due() == 1
@@ -190,6 +192,26 @@ async def test_reminder_says_when_what_where_and_the_last_one_can_notify_the_roo
     last = h.client.sent[-1]
     assert last.content["m.mentions"] == {"room": True} and last.body.startswith("@room")
     assert "starts in 1 hour(s)" in last.body
+
+
+async def test_a_room_mention_without_the_power_to_notify_tells_the_facilitators_what_to_change(h):
+    """The @room push rule ignores a sender below notifications.room: the bot says so, in plain words."""
+    await say(h, "workshops plan 2027-01-26 10:00 every 6 weeks count 1")
+    answer = await say(h, "reminders mention on")  # the bot has power level 0 in this room
+    assert "notify the whole room" in answer
+    assert "@room needs power level 50, and mine is 0" in answer and "Moderator" in answer
+    h.rooms[ROOM].notify_room = 0  # a room that lets everyone use @room: nothing to fix
+    assert "can't notify" not in await say(h, "reminders mention on")
+    h.rooms[ROOM].notify_room = 50
+    h.client.sent.clear()
+    h.clock.at = datetime(2027, 1, 26, 9, 0, tzinfo=TZ)
+    await h.run_due()
+    reminder, warning = h.client.sent[-2:]
+    assert reminder.content["m.mentions"] == {"room": True} and "starts in 1 hour(s)" in reminder.body
+    assert "its @room notified nobody" in warning.body and "mine is 0" in warning.body
+    assert warning.content["msgtype"] == "m.text" and warning.content["m.mentions"] == {"user_ids": [FAC]}
+    earlier = [s for s in h.client.sent[:-2] if "notified nobody" in s.body]
+    assert earlier == []  # one warning, with the one reminder that pinged nobody
 
 
 async def test_missed_reminders_late_within_grace_skipped_after_and_reported_once(h):

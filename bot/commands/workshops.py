@@ -13,7 +13,7 @@ from bot.checkins.rounds import sync_rounds
 from bot.prompts.posting import replan as replan_prompts
 from bot.text import Text
 from bot.workshops import texts
-from bot.workshops.jobs import post_key
+from bot.workshops.jobs import mention_shortfall, post_key
 from bot.workshops.rules import Rules, load_rules
 from bot.workshops.series import Changes, new_uid, remember_post, replan, state_of, sync_reminders
 from domain.calendar import CalendarEvent, build
@@ -310,5 +310,7 @@ async def reminders_mention(ctx, state: str) -> None:
     if value is None:
         raise BadArgument("error.not_a_choice", name="state", choices="on | off")
     await _save_settings(ctx, mention_room=value)
-    await ctx.reply("workshop.mention_on" if value else "workshop.mention_off")
+    text = ctx.t("workshop.mention_on" if value else "workshop.mention_off")
+    short = mention_shortfall(ctx.services, ctx.room_id) if value else None
+    await ctx.send(text + texts.mention_power(ctx.t, *short) if short else text)
 

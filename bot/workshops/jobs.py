@@ -38,6 +38,16 @@ def post_key(keyring: Keyring, event_id: str) -> str:
     return keyring.key("workshop-post", event_id)
 
 
+def mention_shortfall(services: "Services", room_id: str) -> tuple[int, int] | None:
+    """(the bot's power level, the level `@room` needs) when the bot's is too low, else None.
+    Below `notifications.room` the homeserver's @room push rule ignores the bot: nobody is pinged."""
+    room = services.rooms(room_id)
+    if room is None:
+        return None
+    level, needed = room.power_level(services.user_id), room.room_mention_level()
+    return (level, needed) if level < needed else None
+
+
 class WorkshopJobs:
     def __init__(self, services: "Services"):
         self.s = services
@@ -104,6 +114,21 @@ class WorkshopJobs:
             return
         await self._finish(action_id, "sent", event_ids[0], action.workshop_id)
         log.info("workshop.reminder_sent", **fields(community=community.id, late=action.delayed))
+        if mentions:
+            await self._tell_mention_failed(community, workshop.number, action.txn)
+
+    async def _tell_mention_failed(self, community: Community, number: int, txn: str) -> None:
+        """The facilitators hear, once per reminder (its own transaction id), that @room pinged nobody."""
+        short = mention_shortfall(self.s, community.room_id)
+        if short is None:
+            return
+        t = partial(self.s.catalogue.render, community.language)
+        people = await facilitators(self.s, community)
+        text = t("workshop.mention_failed", number=number, facilitators=", ".join(people) or "-") + \
+            texts.mention_power(t, *short)
+        await self.s.sender.send(community.room_id, text, msgtype="m.text", mentions={"user_ids": people},
+                                 txn=f"{txn}.power")
+        log.warning("workshop.mention_power_low", **fields(community=community.id))
 
     async def _finish(self, action_id: int, state: str, event_id: str | None, workshop_id: int) -> None:
         async with self.s.db() as session:

@@ -13,6 +13,11 @@ from storage.models import Community, Workshop
 T = Callable[..., Text]
 
 
+def mention_power(t: T, level: int, needed: int) -> Text:
+    """What to change so that the bot's @room notifies: in plain words, for facilitators."""
+    return t("workshop.mention_power", level=level, needed=needed)
+
+
 def when(t: T, at: datetime, tz: str) -> str:
     """'Tue 2027-03-09 10:00 EST' in the community's timezone and language."""
     value = at.astimezone(ZoneInfo(tz))
