@@ -33,8 +33,16 @@ class Context:
         return self.services.catalogue.render(self.lang, key, **params)
 
     async def send(self, text: Text, **kwargs: Any) -> list[str]:
-        """Answer in the room (and thread) the command came from."""
+        """Answer in the room (and thread) the command came from.
+
+        In a shared room an answer (m.notice) is a reply to its command, without a fallback quote,
+        so two people typing at once can tell whose answer is whose. A DM has one person, and a
+        reply there would show the member's own text again under every answer. Announcements
+        (m.text) are news for the room, not replies.
+        """
         kwargs.setdefault("thread_root", self.thread_root)
+        if not self.is_dm and kwargs.get("msgtype", "m.notice") == "m.notice":
+            kwargs.setdefault("reply_to", self.event_id)
         return await self.services.sender.send(self.room_id, text, **kwargs)
 
     async def reply(self, key: str, **params: object) -> list[str]:

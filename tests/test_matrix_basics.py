@@ -164,3 +164,21 @@ async def test_group_room_message_sent_while_invited_is_history(bot_cfg, bot_use
         await asyncio.sleep(1)
         await alice.sync()
     assert await _bot_said(alice, room, bot_user.user_id, "pong") == []
+
+
+async def test_answers_in_a_shared_room_reply_to_their_command_and_not_in_a_dm(bot_cfg, bot_user, members):
+    """Two people typing at once can tell whose answer is whose; a DM needs no reply quote."""
+    alice, bob = await members("alice", "bob")
+    bot = bot_user.user_id
+    async with RunningBot(bot_cfg()):
+        room = await alice.room_with("Circle", bot, (bob,))
+        mark = len(alice.events)
+        asked = {await alice.say(room, "!cop ping"): "pong", await bob.say(room, "!cop help ping"): "Example"}
+        for own, answer_text in asked.items():
+            _, answer = await alice.wait_for(
+                lambda r, e: r == room and e.get("sender") == bot and answer_text in body_of(e), since=mark)
+            assert answer["content"]["m.relates_to"] == {"m.in_reply_to": {"event_id": own}}
+            assert not body_of(answer).startswith(">")  # no fallback quote (MSC2781)
+        dm = await alice.dm_with(bot)
+        pong = await alice.ask(dm, "ping", bot)
+        assert "m.relates_to" not in pong["content"]
