@@ -18,8 +18,9 @@ import traceback
 from datetime import datetime, timezone
 from typing import Any
 
-# Third-party loggers that would log request bodies or event content at DEBUG.
-_NOISY = ("nio", "aiohttp", "peewee", "apscheduler", "sqlalchemy")
+# Third-party loggers that would log request bodies, event content or SQL with its parameters
+# (case text, user ids: aiosqlite logs each call it runs, asyncpg its queries) at DEBUG.
+_NOISY = ("nio", "aiohttp", "peewee", "apscheduler", "sqlalchemy", "aiosqlite", "asyncpg")
 
 
 MASK = "[masked]"

@@ -82,7 +82,7 @@ async def scene(hs: Synapse, folder: Path) -> None:
             await consultation(dm, room, member, colleague, bot_user.user_id)
             await checkin(dm, member, bot_user.user_id)
             await summary(room, facilitator, colleague, col_user.user_id, bot_user.user_id)
-        await restart(config, room, member, bot_user.user_id)
+        await restart(config, room, member, colleague, bot_user.user_id)
         await export_files(config)
         print("\nThe bot answered on a real homeserver. Demo finished.")
     finally:
@@ -102,6 +102,14 @@ async def workshops(room: str, facilitator: Member, member: Member, colleague: M
                                   f"!cop workshops plan {start:%Y-%m-%d %H:%M} every 6 weeks", bot_id)
     await exchange(facilitator, "facilitator", room, "!cop workshop 1 topic Why are we here?", bot_id)
     await exchange(facilitator, "facilitator", room, "!cop workshop 1 link https://meet.example.org/circle", bot_id)
+    print("\n   (the last reminder can notify the whole room with @room, which needs power in the room)")
+    await exchange(facilitator, "facilitator", room, "!cop reminders mention on", bot_id)
+    show("facilitator", "makes the bot a Moderator (power level 50) in the room settings")
+    levels = await facilitator.client.room_get_state_event(room, "m.room.power_levels")
+    content = dict(levels.content)
+    content["users"] = {**content.get("users", {}), bot_id: 50}
+    await facilitator.client.room_put_state(room, "m.room.power_levels", content)
+    await exchange(facilitator, "facilitator", room, "!cop reminders mention on", bot_id)
     lead = int((start - datetime.now(tz)).total_seconds()) - 8
     print(f"\n   (a reminder {lead} seconds before the start, so one arrives during the demo)")
     await exchange(facilitator, "facilitator", room, f"!cop reminders {lead}s 1d 1h", bot_id)
@@ -111,8 +119,10 @@ async def workshops(room: str, facilitator: Member, member: Member, colleague: M
         "rel_type": "m.annotation", "event_id": announcement["event_id"], "key": "🤔"}},
         ignore_unverified_devices=True)
     _, reminder = await member.wait_for(
-        lambda r, e: r == room and e.get("sender") == bot_id and body_of(e).startswith("Reminder: workshop"), timeout=60)
+        lambda r, e: r == room and e.get("sender") == bot_id and "Reminder: workshop" in body_of(e), timeout=60)
     show("copbot (room)", body_of(reminder))
+    print(f"   ({reminder['content']['msgtype']}, m.mentions {reminder['content']['m.mentions']}: "
+          "the last reminder notifies everyone)")
     await exchange(member, "member", room, "!cop here", bot_id)
     await exchange(member, "member", room, "!cop workshops", bot_id)
     calendar = await exchange(member, "member", room, "!cop workshops ics", bot_id)
@@ -154,6 +164,8 @@ async def checkin(dm: str, member: Member, bot_id: str) -> None:
         lambda r, e: r == dm and e.get("sender") == bot_id and "how has your practice changed" in body_of(e),
         timeout=180)
     show("copbot (DM)", body_of(invite))
+    print(f"   (sent as {invite['content']['msgtype']}: it asks for an answer, so Element notifies; "
+          "answers to commands are m.notice)")
     await exchange(member, "member (DM)", dm, "4 3 3 1 n", bot_id)
     await exchange(member, "member (DM)", dm, "I called Nadia's shelter worker before the custody hearing and "
                                               "we planned the handover together.", bot_id)
@@ -174,11 +186,16 @@ async def summary(room: str, facilitator: Member, coordinator: Member, coordinat
     print(f"   (the chart came as an image: {body_of(image)})")
 
 
-async def restart(config, room: str, member: Member, bot_id: str) -> None:
+async def restart(config, room: str, member: Member, colleague: Member, bot_id: str) -> None:
     print("\n== The bot is stopped; a member asks something while it is down, then it starts again")
     mark = len(member.events)
     await member.say(room, "!cop status")
     show("member", "!cop status")
+    print("   and a colleague opens a new encrypted DM with the bot and writes at once, as Element does,")
+    print("   while the bot is only invited")
+    new_dm = await colleague.create_room("", invite=[bot_id], direct=True, encrypted=True)
+    await colleague.say(new_dm, "ping")
+    show("colleague (new DM)", "ping")
     async with RunningBot(config) as bot:
         if bot.rooms_restored:
             print(f"   it restored its {len(bot.client.rooms)} rooms as of its last sync (data/store/rooms.json) "
@@ -188,6 +205,10 @@ async def restart(config, room: str, member: Member, bot_id: str) -> None:
         _, answer = await member.wait_for(lambda r, e: r == room and e.get("sender") == bot_id
                                           and "Laurentides" in body_of(e), timeout=30, since=mark)
         show("copbot 🔒" if answer.get("decrypted") else "copbot", body_of(answer))
+        _, pong = await colleague.wait_for(lambda r, e: r == new_dm and e.get("sender") == bot_id
+                                           and "pong" in body_of(e), timeout=30)
+        show("copbot 🔒 (new DM)" if pong.get("decrypted") else "copbot (new DM)", body_of(pong))
+        print("   (the bot joined and answered what was said to it while invited, once)")
 
 
 async def export_files(config) -> None:

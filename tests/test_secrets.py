@@ -310,3 +310,32 @@ async def test_a_debug_run_with_commands_and_a_consultation_logs_no_secret(bot_c
     assert "headers {'Authorization': 'Bearer [masked]'}" in text
     for secret in (cfg.matrix.access_token, secret_hex, secret_hex.upper(), pepper_hex):
         assert secret not in text
+
+
+async def test_sql_and_its_parameters_stay_out_of_a_debug_log(tmp_path):
+    """aiosqlite logs every call it runs at DEBUG (the statement with its parameters): as copbot
+    run sets logging up at DEBUG, a case text written to the database is not in the log."""
+    from sqlalchemy import text as sql
+
+    from storage.engine import make_engine
+
+    marker = "Samira Haddad told me on 514-555-0199"
+    out = io.StringIO()
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    try:
+        logs.setup("DEBUG", stream=out)
+        engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+        async with engine.begin() as conn:
+            await conn.execute(sql("CREATE TABLE t (body TEXT)"))
+            await conn.execute(sql("INSERT INTO t VALUES (:b)"), {"b": marker})
+        await engine.dispose()
+        logging.getLogger("bot.test").debug("still logging at DEBUG")
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in saved_handlers:
+            root.addHandler(handler)
+        root.setLevel(saved_level)
+    assert "still logging at DEBUG" in out.getvalue()
+    assert "Samira" not in out.getvalue() and "INSERT" not in out.getvalue()
