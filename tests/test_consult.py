@@ -327,3 +327,18 @@ async def test_a_post_for_a_closed_community_is_not_made_and_the_member_can_tell
     await h.command("close", sender=FAC, room=ROOM)
     assert await posted(h) == []
     assert "could not be posted" in await dm(h, f"status {code}")
+
+
+async def test_previews_are_rate_limited_and_the_draft_is_kept(h):
+    """Each preview scrubs up to 20,000 characters: a member who floods edits is asked to wait."""
+    from bot.consult.desk import MAX_PREVIEWS_PER_MINUTE
+
+    await dm(h, "consult")
+    for i in range(MAX_PREVIEWS_PER_MINUTE):
+        assert "Preview" in await dm(h, f"edit Text number {i} about a custody exchange.")
+    answer = await dm(h, "edit Another text.")
+    assert "previews in a minute" in answer and "Another" not in answer
+    assert h.services.desk.draft(DM).text.startswith(f"Text number {MAX_PREVIEWS_PER_MINUTE - 1}")
+    h.clock.advance(seconds=61)
+    answer = await dm(h, "edit Another text.")
+    assert "Preview" in answer and "Another text." in answer

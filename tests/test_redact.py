@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 
 import pytest
 
@@ -106,3 +107,20 @@ def test_benchmark_targets_hold():
         res = evaluate(rows)
         assert res["direct_identifier_recall"]["all"] >= 0.98, (name, res["misses"][:10])
         assert res["keep_rate"]["all"] >= 0.95, (name, res["over_redactions"][:10])
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("I met Sam\u200bira Haddad yesterday.", ("Sam", "ira", "Haddad")),
+    ("Her son Ti\u00admothy is 6.", ("mothy",)),
+    ("Call her at 514-555\u200d-0199 or s\u200bam@example.org.", ("0199", "sam@", "example.org")),
+    ("She moved to H2X\u200b 1Y4 last month.", ("1Y4",)),
+    ("Elle habite au 12 rue Sainte\u2060-Catherine, H2X\ufeff1Y4.", ("Catherine", "1Y4")),
+    ("Samira\u034f Haddad", ("Haddad",)),
+])
+def test_invisible_characters_do_not_hide_an_identifier(text, gone):
+    """Zero-width spaces and joiners, soft hyphens, word joiners and BOMs show nothing: what the
+    reader sees whole is found whole, and the scrubbed text carries none of them."""
+    out = scrub(text, "fr" if "Elle" in text else "en").text
+    for part in gone:
+        assert part not in out, out
+    assert not any(unicodedata.category(c) == "Cf" or c == "\u034f" for c in out)

@@ -7,7 +7,7 @@ sees the stored version.
 
 from __future__ import annotations
 
-import unicodedata
+import asyncio
 
 from bot.checkins import texts as ctexts
 from bot.checkins.rounds import sync_rounds
@@ -27,14 +27,9 @@ MAX_IMPACT_CHARS = 2000
 
 
 def _scrub(ctx):
-    """Scrubbed, and without invisible format characters (right-to-left overrides, zero-width
-    joiners) that could make a quoted story display differently from what was stored."""
+    """Scrubbed (which also drops the invisible format characters, see redact.normalise)."""
     label = lambda kind: "[" + ctx.t(f"redact.{kind}").plain + "]"  # noqa: E731
-    return lambda text: redact.scrub(visible(text), ctx.lang).render(label)
-
-
-def visible(text: str) -> str:
-    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return lambda text: redact.scrub(text, ctx.lang).render(label)
 
 
 def _me(ctx) -> str:
@@ -87,7 +82,7 @@ async def intercept(ctx, text: str) -> bool:
         desk.drop(ctx.room_id, ctx.sender)  # an invitation left aside: the member wants something else
         return False
     ctx.lang = entry.lang
-    draft, key, params = step(entry.draft, text, scrub=_scrub(ctx))
+    draft, key, params = await asyncio.to_thread(step, entry.draft, text, scrub=_scrub(ctx))
     if draft.step == DONE:
         desk.drop(ctx.room_id, ctx.sender)
         async with ctx.services.db() as session:
@@ -126,7 +121,7 @@ async def impact(ctx, *, text: str) -> None:
         raise BadArgument("checkin.impact_empty")
     if len(body) > MAX_IMPACT_CHARS:
         raise BadArgument("checkin.text_too_long", limit=MAX_IMPACT_CHARS, length=len(body))
-    stored = _scrub(ctx)(body)
+    stored = await asyncio.to_thread(_scrub(ctx), body)  # scrubbing stays off the event loop
     now = ctx.services.clock.now()
     async with ctx.services.db() as session:
         period = await period_now(session, community.id, now)

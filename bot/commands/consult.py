@@ -14,7 +14,7 @@ import logging
 import secrets
 from datetime import timedelta
 
-from bot.consult.desk import Draft
+from bot.consult.desk import MAX_PREVIEWS_PER_MINUTE, Draft
 from bot.consult.policy import describe_delay, load_policy
 from bot.consult.posting import PROVIDER, categories_text, redact_draft
 from bot.framework import BadArgument, CheckFailure, command, incident_id
@@ -52,7 +52,10 @@ async def _preview(ctx, draft: Draft, raw: str) -> None:
         raise BadArgument("consult.too_long", limit=MAX_REQUEST_CHARS, length=len(text))
     if not text:
         raise BadArgument("consult.empty")
-    scrubbed = redact.scrub(text, ctx.lang)
+    if not ctx.services.desk.may_preview(ctx.sender):
+        raise BadArgument("consult.too_many_previews", limit=MAX_PREVIEWS_PER_MINUTE)
+    # off the event loop: a long text takes tens of milliseconds, and other members are waiting
+    scrubbed = await asyncio.to_thread(redact.scrub, text, ctx.lang)
     draft.text = scrubbed.render(_labeller(ctx))
     draft.categories = categories  # an edit replaces the whole request, tags included
     draft.replaced = len(scrubbed.replacements)

@@ -19,6 +19,10 @@ from typing import Literal
 
 from bot.clock import Clock
 
+# Each preview scrubs a text of up to 20,000 characters: enough for a member who edits and
+# looks again, too few to keep the bot's CPU busy for others.
+MAX_PREVIEWS_PER_MINUTE = 6
+
 
 @dataclass
 class Draft:
@@ -48,6 +52,7 @@ class Desk:
         self._secret = b""
         self._submitted: defaultdict[str, int] = defaultdict(int)
         self._failures: defaultdict[str, list[datetime]] = defaultdict(list)
+        self._previews: defaultdict[str, list[datetime]] = defaultdict(list)
 
     # ----- drafts ----------------------------------------------------------
 
@@ -85,6 +90,7 @@ class Desk:
             self._day, self._secret = today, secrets.token_bytes(32)
             self._submitted.clear()
             self._failures.clear()
+            self._previews.clear()
         return hmac.new(self._secret, user_id.encode(), hashlib.sha256).hexdigest()
 
     def may_submit(self, user_id: str) -> bool:
@@ -98,6 +104,16 @@ class Desk:
         hour_ago = self.clock.now() - timedelta(hours=1)
         self._failures[key] = [t for t in self._failures[key] if t > hour_ago]
         return len(self._failures[key]) >= self.max_attempts
+
+    def may_preview(self, user_id: str) -> bool:
+        """Count one preview; False (and not counted) past MAX_PREVIEWS_PER_MINUTE."""
+        key = self._key(user_id)
+        minute_ago = self.clock.now() - timedelta(minutes=1)
+        recent = self._previews[key] = [t for t in self._previews[key] if t > minute_ago]
+        if len(recent) >= MAX_PREVIEWS_PER_MINUTE:
+            return False
+        recent.append(self.clock.now())
+        return True
 
     def failed_attempt(self, user_id: str) -> None:
         self._failures[self._key(user_id)].append(self.clock.now())

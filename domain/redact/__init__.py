@@ -5,6 +5,7 @@ Must never import nio or anything from bot/: it runs on plain text only.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,12 +38,27 @@ class Scrubbed:
         return self.render()
 
 
+# Shows nothing but is not a format character: the combining grapheme joiner.
+_INVISIBLE = frozenset({"\u034f"})
+
+
+def normalise(text: str) -> str:
+    """The text without the characters that show nothing: format characters (zero-width spaces
+    and joiners, soft hyphens, the byte-order mark, direction marks and overrides) and the
+    combining grapheme joiner. Inside a name (`Sam\u200bira`), a postal code or an email they
+    hide it from every rule while the reader still sees it whole; overrides make a text display
+    other than it reads. So what is scrubbed, stored and posted is the text without them."""
+    return "".join(c for c in text if c not in _INVISIBLE and unicodedata.category(c) != "Cf")
+
+
 def scrub(text: str, lang: str = "en") -> Scrubbed:
     """Find every identifier in `text`. `lang` is "en" or "fr"; both languages' rules always run,
-    so mixed requests are covered."""
+    so mixed requests are covered. The text is normalised first (see `normalise`): offsets and
+    `original` are those of the normalised text."""
     from domain.redact.engine import find_all
 
     if lang not in ("en", "fr"):
         raise ValueError(f"unsupported language: {lang!r}")
+    text = normalise(text)
     spans = find_all(text, lang)
     return Scrubbed(text, tuple(Replacement(s.kind, s.start, s.end, text[s.start:s.end]) for s in spans))
