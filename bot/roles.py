@@ -1,9 +1,15 @@
 """The one mechanism for roles: every privileged command checks through here.
 
-A member is anyone joined to the community room; a facilitator is whoever
-was given the role (setup gives it) or is joined with a power level at or
+A member is anyone joined to the community room; a facilitator is whoever is
+joined and was given the role (setup gives it) or holds a power level at or
 above the configured threshold; a coordinator is given the role and need not be in
 the room.
+
+Facilitation needs membership, whichever way it was given: a facilitator who leaves
+(or is removed from) the room can no longer run it, read its review queue or be
+mentioned as one, and gets it all back on rejoining. A coordinator keeps the role
+after leaving, since coordinators are outside the room by design and see aggregates
+only; a facilitator withdraws it with `role <user> member`.
 """
 
 from __future__ import annotations
@@ -29,10 +35,13 @@ async def roles_in(services, community, user_id: str) -> set[str]:
     room = services.rooms(community.room_id)
     # Power counts only for people in the room: Matrix keeps a level after its holder leaves,
     # and `users_default` gives one to everybody, so alone it would make strangers facilitators.
+    # A granted facilitator role needs the room too (see above).
     if room is not None and room.is_joined(user_id):
         roles.add(MEMBER)
         if room.power_level(user_id) >= services.config.bot.facilitator_power_level:
             roles.add(FACILITATOR)
+    else:
+        roles.discard(FACILITATOR)
     return roles
 
 
@@ -58,9 +67,10 @@ anyone_in_community = role(MEMBER, FACILITATOR, COORDINATOR, closed_ok=True)
 async def facilitators(services, community) -> list[str]:
     """Who facilitates a community: given the role, or holding the power level in its room."""
     async with services.db() as session:
-        found = {g.user_id for g in await q.grants(session, community.id) if g.role == FACILITATOR}
+        granted = {g.user_id for g in await q.grants(session, community.id) if g.role == FACILITATOR}
     room = services.rooms(community.room_id)
-    if room is not None:
-        threshold = services.config.bot.facilitator_power_level
-        found |= {u for u in room.joined_members() if u != services.user_id and room.power_level(u) >= threshold}
-    return sorted(found)
+    if room is None:
+        return []
+    threshold = services.config.bot.facilitator_power_level
+    return sorted(u for u in room.joined_members()
+                  if u != services.user_id and (u in granted or room.power_level(u) >= threshold))

@@ -33,7 +33,7 @@ from bot.checks import room_only
 from bot.commands import workshops as workshop_commands
 from bot.framework import Registry
 from bot.i18n import Catalogue
-from bot.roles import MEMBER
+from bot.roles import MEMBER, facilitators
 from storage import communities
 from storage.models import Consultation
 from tests import fakes
@@ -438,6 +438,28 @@ async def test_power_counts_only_for_people_in_the_room(make, who, room_view, wh
 
     assert [(s.room_id, s.body) for s in h.client.sent] == [(room, refusal)]
     assert await snapshot(h) == before
+
+
+async def test_a_granted_facilitator_who_left_the_room_is_no_facilitator_until_back(make):
+    """A granted role needs membership, as power does: after leaving, no summary from a DM, no
+    mention as a facilitator, and `roles` says so; back in the room, it all returns."""
+    h = await make("en")
+    slug = await slug_of_a(h)
+    h.rooms[ROOM_A].levels["@helper:test"] = 0
+    await h.command("role @helper:test facilitator", sender=FAC_A, room=ROOM_A)
+    community = await h.services.reads.community_of(h.services.db, ROOM_A)
+    assert "@helper:test" in await facilitators(h.services, community)
+    del h.rooms[ROOM_A].levels["@helper:test"]  # the helper leaves the room
+    h.client.sent.clear()
+    await h.command(f"summary series --cop {slug}", sender="@helper:test", room=dm_of("@helper:test"), dm=True)
+    assert [s.body for s in h.client.sent] == [h.services.catalogue.plain("en", "summary.not_yours", slug=slug)]
+    assert "@helper:test" not in await facilitators(h.services, community)
+    listed = "\n".join(s.body for s in await h.command("roles", sender=FAC_A, room=ROOM_A))
+    assert "@helper:test: facilitator (not in the room" in listed
+    h.rooms[ROOM_A].levels["@helper:test"] = 0  # and comes back
+    h.client.sent.clear()
+    await h.command(f"summary series --cop {slug}", sender="@helper:test", room=dm_of("@helper:test"), dm=True)
+    assert h.client.sent[0].body.startswith("Series summary")
 
 
 @pytest.mark.synapse

@@ -102,7 +102,10 @@ async def list_roles(ctx) -> None:
     room = ctx.services.rooms(ctx.room_id)
     threshold = ctx.services.config.bot.facilitator_power_level
     by_power = [u for u in (room.joined_members() if room else []) if room.power_level(u) >= threshold]
-    lines = [f"{r.user_id}: {ctx.t(f'role.{r.role}').plain}" for r in rows]
+    away = ctx.t("community.not_in_room").plain
+    lines = [f"{r.user_id}: {ctx.t(f'role.{r.role}').plain}"
+             + (f" ({away})" if r.role == FACILITATOR and not (room and room.is_joined(r.user_id)) else "")
+             for r in rows]
     lines += [f"{u}: {ctx.t('role.facilitator').plain} ({ctx.t('community.by_power').plain})"
               for u in by_power if not any(r.user_id == u and r.role == FACILITATOR for r in rows)]
     await ctx.send(ctx.t("community.roles", listing="\n".join(lines) or "-"))
