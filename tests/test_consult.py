@@ -342,3 +342,8 @@ async def test_previews_are_rate_limited_and_the_draft_is_kept(h):
     h.clock.advance(seconds=61)
     answer = await dm(h, "edit Another text.")
     assert "Preview" in answer and "Another text." in answer
+
+
+async def test_the_preview_names_the_community_it_goes_to(h):
+    preview = await dm(h, f"consult {REQUEST}")
+    assert "posted in **North circle**" in preview or "posted in North circle" in preview

@@ -43,6 +43,14 @@ def test_slugs_are_short_unique_and_ascii():
     assert slugify("!!!", set()) == "cop"
 
 
+@pytest.mark.parametrize("name", ["The", "My", "Le", "La", "Mon", "A", "Help", "Hello!"])
+def test_a_slug_is_never_a_word_that_starts_a_sentence(name):
+    """`consult the mother…` must not send the request to a community called "The"."""
+    slug = slugify(name, set())
+    assert slug == f"{name.lower().strip('!')}-cop"
+    assert slugify("The Circle", set()) == "the-circle"  # several words: not a sentence's start
+
+
 @pytest.fixture
 async def h(tmp_path):
     async with Harness(tmp_path) as harness:

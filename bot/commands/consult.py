@@ -62,7 +62,7 @@ async def _preview(ctx, draft: Draft, raw: str) -> None:
     draft.step = "preview"
     ctx.services.desk.touch(draft)
     key = "consult.preview_followup" if draft.kind == "followup" else "consult.preview"
-    sent = await ctx.send(ctx.t(key, text=draft.text, count=draft.replaced,
+    sent = await ctx.send(ctx.t(key, text=draft.text, count=draft.replaced, community=draft.community_name,
                                 minutes=ctx.services.config.consultations.draft_minutes,
                                 categories=categories_text(ctx.services, ctx.lang, draft.categories)))
     draft.bot_events.extend(sent)
@@ -77,7 +77,7 @@ async def _fresh_draft(ctx, **values: object) -> Draft:
 
 
 async def _choose(ctx, draft: Draft, community: Community, raw: str) -> None:
-    draft.community_id, draft.step = community.id, "text"
+    draft.community_id, draft.step, draft.community_name = community.id, "text", community.name
     ctx.lang = draft.lang = community.language
     if raw:
         await _preview(ctx, draft, raw)
@@ -280,7 +280,7 @@ async def followup(ctx, code: str, *, text: str) -> None:
     if row.status != "posted":
         raise CheckFailure("consult.not_open")
     draft = await _fresh_draft(ctx, kind="followup", step="text", lang=community.language,
-                               community_id=community.id, consultation_id=row.id)
+                               community_id=community.id, consultation_id=row.id, community_name=community.name)
     await _preview(ctx, draft, text)
 
 

@@ -32,6 +32,7 @@ class Draft:
     lang: str = "en"
     choices: tuple[str, ...] = ()  # community slugs to choose from
     community_id: int | None = None
+    community_name: str = ""  # named in the preview: the member sees where it goes
     consultation_id: int | None = None
     text: str = ""  # scrubbed, as previewed
     categories: tuple[str, ...] = ()
