@@ -140,7 +140,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any, Check | None]]] = {
     "consultations": {
         "posting_delay_seconds": (list, [120, 900], _delay_pair),
         "retention_days": (int, 90, _positive),
-        "redact_on_expiry": (bool, False, None),
+        "redact_on_expiry": (bool, True, None),
         "review": (bool, False, None),
         "draft_minutes": (int, 30, _positive),
         "max_per_day": (int, 3, _positive),

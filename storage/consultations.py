@@ -66,6 +66,12 @@ async def past_retention(session: AsyncSession, community_id: int, before: datet
         Consultation.posted_at.is_not(None), Consultation.posted_at < before))).all())
 
 
+async def queued_before(session: AsyncSession, community_id: int, before: datetime) -> list[Consultation]:
+    return list((await session.exec(select(Consultation).where(
+        Consultation.community_id == community_id, Consultation.status == "review",
+        Consultation.queued_on.is_not(None), Consultation.queued_on < before))).all())
+
+
 async def rejected_before(session: AsyncSession, community_id: int, before: datetime) -> list[Consultation]:
     return list((await session.exec(select(Consultation).where(
         Consultation.community_id == community_id, Consultation.status == "rejected",

@@ -62,13 +62,18 @@ def session_factory(engine: AsyncEngine, *, on_commit: Callable[[set[type]], Non
     return async_sessionmaker(engine, class_=AsyncSession, sync_session_class=Watched, expire_on_commit=False)
 
 
+# Every table that holds text a member wrote (scrubbed): cases, their updates, check-in
+# stories and impact reports.
+TEXT_TABLES = ("consultations", "consultation_followups", "checkins", "impact_reports")
+
+
 async def flush_deleted(db: async_sessionmaker[AsyncSession]) -> None:
-    """After deleting case text, make sure no copy of it stays in the database's files.
+    """After deleting a member's text, make sure no copy of it stays in the database's files.
 
     SQLite: with secure_delete the file's old pages are zeroed; the WAL would still hold
     copies of them until the next checkpoint, so checkpoint now.
-    PostgreSQL: an UPDATE leaves the old row version in the table file until vacuumed, so
-    rewrite the two tables that hold case text (small; a few milliseconds). The server's
+    PostgreSQL: an UPDATE or DELETE leaves the old row version in the table file until
+    vacuumed, so rewrite the tables that hold such text (TEXT_TABLES). The server's
     write-ahead log is outside the bot's reach (see the README).
     """
     engine = db.kw.get("bind")
@@ -80,4 +85,4 @@ async def flush_deleted(db: async_sessionmaker[AsyncSession]) -> None:
     elif engine.dialect.name == "postgresql":
         async with engine.connect() as conn:
             conn = await conn.execution_options(isolation_level="AUTOCOMMIT")  # VACUUM needs it
-            await conn.exec_driver_sql("VACUUM (FULL) consultations, consultation_followups")
+            await conn.exec_driver_sql("VACUUM (FULL) " + ", ".join(TEXT_TABLES))

@@ -112,7 +112,7 @@ class Consultation(SQLModel, table=True):
     community_id: int = Field(foreign_key="communities.id", index=True)
     label: str = Field(unique=True)
     code_hash: str = Field(unique=True)
-    status: str  # review, scheduled, posted, closed, rejected
+    status: str  # review, scheduled, posted, closed, rejected, expired (never reviewed in time)
     categories: str = ""  # comma-separated CATEGORIES
     text: str | None = None  # the scrubbed text; NULL once rejected or past retention
     note: str | None = None  # a facilitator's reason for rejecting
@@ -124,6 +124,7 @@ class Consultation(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=AwareDateTime)  # review outcome
     purged_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    queued_on: datetime | None = Field(default=None, sa_type=AwareDateTime)  # review: the day (00:00 UTC)
 
 
 class ConsultationFollowup(SQLModel, table=True):

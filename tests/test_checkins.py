@@ -188,3 +188,28 @@ async def test_invisible_direction_overrides_are_not_stored(h):
     text = await dm(h, "impact We planned \u202eevil\u202c the handover.")
     assert "\u202e" not in text
     assert all("\u202e" not in r.text for r in await rows(h, ImpactReport))
+
+
+async def test_deleted_replaced_and_forgotten_texts_leave_the_database_files(h):
+    """What an attacker holding the database files finds after impact delete, an answered-again
+    check-in and forget-me: none of the texts (SQLite's WAL checkpointed, as for consultations)."""
+    from devtools.botrun import stored_bytes
+
+    await dm(h, "impact Deleted-marker story about the handover at the school.")
+    await dm(h, "impact delete i1")
+    h.clock.at = AFTER_FIRST
+    await dm(h, "checkin 4 4 4 4 4")
+    await dm(h, "Replaced-marker story: we planned it with the shelter.")
+    await dm(h, "skip")
+    await dm(h, "no")
+    await dm(h, "checkin")
+    await dm(h, "yes")
+    await dm(h, "1 1 1 1 1")
+    await dm(h, "skip")
+    await dm(h, "skip")
+    await dm(h, "impact Forgotten-marker story about the custody exchange.", sender=ANN)
+    await dm(h, "forget-me confirm", sender=ANN)
+    raw = await stored_bytes(h.config.database.url)
+    assert b"North circle" in raw  # what is stored is found: the search is not vacuous
+    for marker in (b"Deleted-marker", b"Replaced-marker", b"Forgotten-marker"):
+        assert marker not in raw, marker

@@ -347,3 +347,46 @@ async def test_previews_are_rate_limited_and_the_draft_is_kept(h):
 async def test_the_preview_names_the_community_it_goes_to(h):
     preview = await dm(h, f"consult {REQUEST}")
     assert "posted in **North circle**" in preview or "posted in North circle" in preview
+
+
+async def test_a_redaction_that_failed_at_expiry_is_tried_again_until_it_succeeds(h):
+    await h.command("consultations redact on", sender=FAC, room=ROOM)
+    await submit(h)
+    await posted(h)
+    h.clock.advance(days=91)
+    real = h.services.matrix.redact
+    h.services.matrix.redact = lambda room_id, event_id: _false()
+    assert await h.jobs.retention_sweep() == 1
+    async with h.services.db() as session:
+        row = (await session.exec(select(Consultation))).one()
+    assert row.text is None and row.purged_at is None  # the text is gone; the post is not yet
+    h.services.matrix.redact = real
+    assert await h.jobs.retention_sweep() == 0  # nothing new purged, but the post is redacted now
+    async with h.services.db() as session:
+        row = (await session.exec(select(Consultation))).one()
+    assert row.purged_at is not None and (ROOM, row.event_id) in h.services.matrix.redacted
+    count = len(h.services.matrix.redacted)
+    await h.jobs.retention_sweep()
+    assert len(h.services.matrix.redacted) == count  # done: never tried again
+
+
+async def _false() -> bool:
+    return False
+
+
+async def test_a_request_left_in_the_review_queue_expires_with_the_retention(h):
+    await h.command("consultations review on", sender=FAC, room=ROOM)
+    code = await submit(h, "Queued-marker text about the grandmother")
+    async with h.services.db() as session:
+        row = (await session.exec(select(Consultation))).one()
+    assert row.queued_on is not None and (row.queued_on.hour, row.queued_on.minute, row.queued_on.second) == (0, 0, 0)
+    h.clock.advance(days=89)
+    assert await h.jobs.retention_sweep() == 0
+    h.clock.advance(days=2)
+    assert await h.jobs.retention_sweep() == 1
+    async with h.services.db() as session:
+        row = (await session.exec(select(Consultation))).one()
+    assert (row.status, row.text) == ("expired", None)
+    assert "never posted" in await dm(h, f"status {code}")
+    assert "No request is waiting" in (await h.command("queue", sender=FAC, room=ROOM))[0].body
+    assert b"Queued-marker" not in await stored_bytes(h.config.database.url)

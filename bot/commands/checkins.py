@@ -21,6 +21,7 @@ from domain.checkins import CANCELLED, DONE, ITEMS_STEP, CheckinError, parse_tag
 from domain.prompts import split_tags
 from domain.timefmt import local
 from storage import settings
+from storage.engine import flush_deleted
 from storage.models import Checkin, CheckinOptOut, CheckinSettings, Community, ImpactReport
 
 MAX_IMPACT_CHARS = 2000
@@ -86,8 +87,11 @@ async def intercept(ctx, text: str) -> bool:
     if draft.step == DONE:
         desk.drop(ctx.room_id, ctx.sender)
         async with ctx.services.db() as session:
+            replaced = await for_period(session, entry.community_id, _me(ctx), draft.period)
             await save(session, entry.community_id, _me(ctx), draft, ctx.services.clock.now())
             await session.commit()
+        if replaced is not None:  # the earlier answers and story must leave the files too
+            await flush_deleted(ctx.services.db)
     elif draft.step == CANCELLED:
         desk.drop(ctx.room_id, ctx.sender)
     else:
@@ -170,6 +174,7 @@ async def impact_delete(ctx, entry_id: str) -> None:
             raise BadArgument("checkin.bad_entry", id=entry_id[:12], prefix=ctx.prefix)
         await session.delete(row)
         await session.commit()
+    await flush_deleted(ctx.services.db)
     await ctx.reply("checkin.deleted", id=entry_id.lower())
 
 
@@ -182,6 +187,7 @@ async def forget_me(ctx, confirm: str = "") -> None:
             return
         count = await forget(session, _me(ctx))
         await session.commit()
+    await flush_deleted(ctx.services.db)
     ctx.services.checkin_desk.drop(ctx.room_id, ctx.sender)
     await ctx.reply("checkin.forgotten", count=count)
 

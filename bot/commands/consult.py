@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from bot.consult.desk import MAX_PREVIEWS_PER_MINUTE, Draft
 from bot.consult.policy import describe_delay, load_policy
@@ -203,7 +203,8 @@ async def _submit_request(ctx, draft: Draft) -> None:
             community_id=community.id, label=new_label(await q.labels(session)), code_hash=code_hash,
             status="review" if rules.review else "scheduled", categories=",".join(draft.categories),
             text=draft.text, txn="copbot-c-" + secrets.token_hex(8),
-            due_at=None if rules.review else s.clock.now() + timedelta(seconds=rules.delay.pick()))
+            due_at=None if rules.review else s.clock.now() + timedelta(seconds=rules.delay.pick()),
+            queued_on=day_of(s.clock.now()) if rules.review else None)
         session.add(row)
         await session.commit()
     if row.status == "scheduled":
@@ -216,6 +217,11 @@ async def _submit_request(ctx, draft: Draft) -> None:
     else:
         when = ctx.t("consult.when_delay", delay=describe_delay(ctx, rules.delay)).plain
     await ctx.reply("consult.sent", community=community.name, when=when, code=code)
+
+
+def day_of(at: datetime) -> datetime:
+    """The day only (00:00 UTC): a stored time about a case never points to the DM's instant."""
+    return at.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 async def _submit_followup(ctx, draft: Draft) -> None:

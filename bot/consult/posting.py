@@ -147,7 +147,11 @@ class ConsultJobs:
         log.info("consultation.followup_posted", **fields(community=community.id))
 
     async def retention_sweep(self) -> int:
-        """Delete case texts past their community's retention; keep counts and categories."""
+        """Delete case texts past their community's retention; keep counts and categories.
+
+        With redact_on_expiry the room's posts are redacted too, and a case is marked purged only
+        once all of them are: a redaction that failed is tried again at the next sweep (hourly),
+        while the text is gone from the database at once."""
         now = self.s.clock.now()
         purged = 0
         async with self.s.db() as session:
@@ -155,15 +159,22 @@ class ConsultJobs:
                 rules = await load_policy(session, community, self.s.config.consultations)
                 for row in await q.past_retention(session, community.id, now - timedelta(days=rules.retention_days)):
                     updates = await q.followups(session, row.id)
+                    done = True
                     if rules.redact_on_expiry and row.room_id:
                         for event_id in [row.event_id, *(f.event_id for f in updates)]:
-                            if event_id and not await self.s.matrix.redact(row.room_id, event_id):
+                            if event_id and not await self._redact(row.room_id, event_id):
+                                done = False
                                 log.warning("consultation.redact_failed", **fields(community=community.id))
-                    row.text, row.purged_at = None, now
+                    purged += row.text is not None  # a retry of the redactions purges nothing new
+                    row.text = None
+                    row.purged_at = now if done else None
                     session.add(row)
                     for update in updates:
                         update.text, update.due_at = None, None
                         session.add(update)
+                for row in await q.queued_before(session, community.id, now - timedelta(days=rules.retention_days)):
+                    row.status, row.text, row.purged_at = "expired", None, now  # never reviewed: not kept forever
+                    session.add(row)
                     purged += 1
                 for row in await q.rejected_before(session, community.id, now - timedelta(days=rules.retention_days)):
                     row.note, row.purged_at = None, now  # a facilitator's reason may quote the case
@@ -173,6 +184,13 @@ class ConsultJobs:
         if purged:
             log.info("consultation.retention_purged", **fields(count=purged))
         return purged
+
+    async def _redact(self, room_id: str, event_id: str) -> bool:
+        try:
+            return await self.s.matrix.redact(room_id, event_id)
+        except Exception as exc:  # the homeserver away: tried again at the next sweep
+            log.warning("consultation.redact_error", **fields(reason=type(exc).__name__))
+            return False
 
     async def expire_drafts(self) -> None:
         for room_id, draft in self.s.desk.expire():
