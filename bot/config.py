@@ -139,6 +139,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any, Check | None]]] = {
     },
     "consultations": {
         "posting_delay_seconds": (list, [120, 900], _delay_pair),
+        "min_delay_seconds": (int, 60, _non_negative),
         "retention_days": (int, 90, _positive),
         "redact_on_expiry": (bool, True, None),
         "review": (bool, False, None),
@@ -198,6 +199,7 @@ class BotConfig:
 @dataclass(frozen=True)
 class ConsultationsConfig:
     posting_delay_seconds: tuple[int, int]
+    min_delay_seconds: int
     retention_days: int
     redact_on_expiry: bool
     review: bool

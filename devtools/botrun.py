@@ -28,6 +28,8 @@ def bot_config(homeserver: str, user: RegisteredUser, folder: Path, **sections: 
                    "store_path": "store"},
         "bot": {"secret_file": "secret.key"},
         "database": {"url": database_url(folder)},
+        # Tests and the demo choose their own short delays; the shipped floor is 60 s.
+        "consultations": {"min_delay_seconds": 0},
     }
     for name, values in sections.items():
         raw.setdefault(name, {}).update(values)

@@ -47,12 +47,16 @@ async def posted_count(session: AsyncSession, community_id: int) -> int:
 
 
 async def due_posts(session: AsyncSession) -> list[tuple[str, datetime]]:
-    """Every post waiting for its time: requests ('c<id>') and follow-ups ('f<id>')."""
+    """Every post waiting for its time: requests ('c<id>'), follow-ups ('f<id>') and close
+    announcements ('x<id>')."""
     requests = (await session.exec(select(Consultation.id, Consultation.due_at).where(
         Consultation.status.in_(("scheduled", "posting")), Consultation.due_at.is_not(None)))).all()
+    closes = (await session.exec(select(Consultation.id, Consultation.due_at).where(
+        Consultation.status == "closed", Consultation.due_at.is_not(None)))).all()
     followups = (await session.exec(select(ConsultationFollowup.id, ConsultationFollowup.due_at).where(
         ConsultationFollowup.event_id.is_(None), ConsultationFollowup.due_at.is_not(None)))).all()
-    return [(f"c{i}", due) for i, due in requests] + [(f"f{i}", due) for i, due in followups]
+    return ([(f"c{i}", due) for i, due in requests] + [(f"f{i}", due) for i, due in followups]
+            + [(f"x{i}", due) for i, due in closes])
 
 
 async def followups(session: AsyncSession, consultation_id: int) -> list[ConsultationFollowup]:

@@ -143,9 +143,21 @@ async def test_case_code_gives_followup_replies_status_and_close(h):
     assert update.content["m.relates_to"]["rel_type"] == "m.thread"
     assert update.content["m.relates_to"]["event_id"] == root
 
+    before = len(h.client.sent)
     closed = await dm(h, f"close {code}")
-    assert "is closed" in closed
-    assert "has closed consultation" in [s for s in h.client.sent if s.room_id == ROOM][-1].body
+    assert "is closed" in closed and "after a short random delay" in closed
+    assert not [s for s in h.client.sent[before:] if s.room_id == ROOM]  # not at the DM's instant
+    async with h.services.db() as session:
+        row = (await session.exec(select(Consultation))).one()
+    assert (row.closed_at.hour, row.closed_at.minute, row.closed_at.second) == (0, 0, 0)  # the day only
+    assert 120 <= (row.due_at - h.clock.now()).total_seconds() <= 900
+    h.clock.advance(minutes=16)
+    await h.run_due()
+    [announce] = [s for s in h.client.sent[before:] if s.room_id == ROOM]
+    assert "has closed consultation" in announce.body and announce.content["m.relates_to"]["event_id"] == root
+    await h.restart()
+    await h.run_due()
+    assert len([s for s in h.client.sent[before:] if s.room_id == ROOM]) == 1  # announced once
     assert "not open" in await dm(h, f"followup {code} more")
 
 
@@ -223,9 +235,11 @@ async def test_retention_deletes_texts_keeps_counts_and_can_redact(h):
 async def test_settings_commands_validate_and_change_the_delay(h):
     bad = await h.command("consultations delay 15-2 minutes", sender=FAC, room=ROOM)
     assert "range of minutes" in bad[0].body and "Example" in bad[0].body
-    await h.command("consultations delay off", sender=FAC, room=ROOM)
+    off = await h.command("consultations delay off", sender=FAC, room=ROOM)
+    assert "60 to 60 seconds" in off[0].body and "floor of 60 seconds" in off[0].body
     await submit(h)
-    await h.run_due()  # no delay: due at once
+    h.clock.advance(seconds=60)
+    await h.run_due()  # the floor only
     assert [s for s in h.client.sent if s.room_id == ROOM and "Consultation" in s.body]
     denied = await h.command("consultations delay 1-2 minutes", sender=BOB, room=ROOM)
     assert "Only these roles" in denied[0].body
@@ -238,11 +252,12 @@ async def test_settings_commands_validate_and_change_the_delay(h):
     h.rooms["!consult:test"] = FakeRoom({FAC: 100, BOB: 0})
     await h.command("consultations room !consult:test", sender=FAC, room=ROOM)
     await submit(h)
+    h.clock.advance(seconds=60)
     await h.run_due()
     assert h.client.sent[-1].room_id != DM
     assert any(s.room_id == "!consult:test" for s in h.client.sent)
     shown = (await h.command("consultations", sender=FAC, room=ROOM))[0].body
-    assert "!consult:test" in shown and "none (posted at once)" in shown
+    assert "!consult:test" in shown and "60 to 60 seconds" in shown
 
 
 async def test_when_the_bot_cannot_redact_it_asks_the_member(h):
@@ -390,3 +405,24 @@ async def test_a_request_left_in_the_review_queue_expires_with_the_retention(h):
     assert "never posted" in await dm(h, f"status {code}")
     assert "No request is waiting" in (await h.command("queue", sender=FAC, room=ROOM))[0].body
     assert b"Queued-marker" not in await stored_bytes(h.config.database.url)
+
+
+async def test_the_operators_delay_floor_cannot_be_lowered_by_a_facilitator(h):
+    """`consultations delay off` leaves the operator's floor (60 s as shipped) in place."""
+    assert h.config.consultations.min_delay_seconds == 60  # the harness runs the shipped defaults
+    await h.command("consultations delay off", sender=FAC, room=ROOM)
+    await dm(h, f"consult {REQUEST}")
+    await dm(h, "send")
+    async with h.services.db() as session:
+        row = (await session.exec(select(Consultation))).one()
+    assert (row.due_at - h.clock.now()).total_seconds() == 60
+    h.clock.advance(seconds=59)
+    assert not await posted_now(h)
+    h.clock.advance(seconds=1)
+    assert await posted_now(h)
+
+
+async def posted_now(h) -> list:
+    before = len(h.client.sent)
+    await h.run_due()
+    return [s for s in h.client.sent[before:] if s.room_id == ROOM]

@@ -331,9 +331,13 @@ async def case_close(ctx, code: str) -> None:
         if fresh.status != row.status:  # it moved on meanwhile (e.g. the post went out)
             raise CheckFailure("consult.posting_now")
         withdrawn = fresh.status in ("review", "scheduled")
-        fresh.status, fresh.closed_at = "closed", s.clock.now()
+        rules = await load_policy(session, community, s.config.consultations)
+        # The day only, and the thread hears of it after the random delay, like every post: the
+        # homeserver must not match the member's DM to the announcement by its time.
+        fresh.status, fresh.closed_at = "closed", day_of(s.clock.now())
+        fresh.due_at = None if withdrawn else s.clock.now() + timedelta(seconds=rules.delay.pick())
         if withdrawn:  # never posted: nothing of it needs to stay
-            fresh.text, fresh.due_at = None, None
+            fresh.text = None
         session.add(fresh)
         for update in await q.pending_followups(session, row.id):
             update.text, update.due_at = None, None  # updates not yet posted are dropped with the case
@@ -345,6 +349,5 @@ async def case_close(ctx, code: str) -> None:
         s.scheduler.cancel(PROVIDER, f"c{row.id}")
         await ctx.reply("consult.withdrawn")
         return
-    await s.sender.send(row.room_id, s.catalogue.render(community.language, "consult.closed_post", label=row.label),
-                        msgtype="m.text", thread_root=row.event_id)
+    s.scheduler.at(PROVIDER, f"x{row.id}", fresh.due_at)
     await ctx.reply("consult.closed", label=row.label)

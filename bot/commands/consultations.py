@@ -87,7 +87,11 @@ async def set_delay(ctx, minutes: str, unit: Literal["minutes", "min"] = "minute
     if delay is None:
         raise BadArgument("consult.bad_delay")
     rules = await _save(ctx, delay_min_s=delay.low_s, delay_max_s=delay.high_s)
-    await ctx.reply("consult.delay_set", delay=_delay_text(ctx, rules))
+    text = ctx.t("consult.delay_set", delay=_delay_text(ctx, rules))
+    floor = ctx.services.config.consultations.min_delay_seconds
+    if delay.low_s < floor:  # the operator's floor stays: the homeserver sees every post's time
+        text += ctx.t("consult.delay_floor", floor=floor)
+    await ctx.send(text)
 
 
 @command("consultations review", checks=[facilitator_only], scope="room")

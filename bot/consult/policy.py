@@ -26,10 +26,11 @@ def policy(community: Community, row: CommunityConsultSettings, defaults: Consul
     low, high = defaults.posting_delay_seconds
     if row.delay_min_s is not None and row.delay_max_s is not None:
         low, high = row.delay_min_s, row.delay_max_s
+    floor = defaults.min_delay_seconds  # the operator's: a facilitator's setting never goes below
     return Policy(
         room_id=row.room_id or community.room_id,
         dedicated_room=row.room_id is not None,
-        delay=DelayRange(low, high),
+        delay=DelayRange(max(low, floor), max(high, floor)),
         review=defaults.review if row.review is None else row.review,
         retention_days=row.retention_days or defaults.retention_days,
         redact_on_expiry=defaults.redact_on_expiry if row.redact_on_expiry is None else row.redact_on_expiry,

@@ -61,8 +61,35 @@ class ConsultJobs:
     async def fire(self, key: str) -> None:
         if key.startswith("c"):
             await self._post_request(int(key[1:]))
+        elif key.startswith("x"):
+            await self._announce_close(int(key[1:]))
         else:
             await self._post_followup(int(key[1:]))
+
+    async def _announce_close(self, consultation_id: int) -> None:
+        """Tell the thread the case is closed. Its own transaction id: sent once, across crashes."""
+        async with self.s.db() as session:
+            row = await session.get(Consultation, consultation_id)
+            if row is None or row.status != "closed" or row.due_at is None:
+                return
+            if row.due_at > self.s.clock.now() + EARLY:
+                self.s.scheduler.at(PROVIDER, f"x{consultation_id}", row.due_at)
+                return
+            community = await session.get(Community, row.community_id)
+        if row.room_id and row.event_id and community is not None:
+            try:
+                await self.s.sender.send(
+                    row.room_id, self.s.catalogue.render(community.language, "consult.closed_post", label=row.label),
+                    msgtype="m.text", thread_root=row.event_id, txn=f"{row.txn}.closed")
+            except SendError as exc:
+                if exc.status not in PERMANENT:
+                    raise  # the scheduler retries with backoff
+                log.error("consultation.close_not_announced", **fields(community=row.community_id, reason=exc.status))
+        async with self.s.db() as session:
+            row = await session.get(Consultation, consultation_id)
+            row.due_at = None
+            session.add(row)
+            await session.commit()
 
     async def _post_request(self, consultation_id: int) -> None:
         async with self.s.db() as session:
