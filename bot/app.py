@@ -34,12 +34,14 @@ from bot.checkins.rounds import PROVIDER as CHECKIN, CheckinJobs
 from bot.config import Config
 from bot.consult.desk import Desk
 from bot.consult.posting import PROVIDER as CONSULT, ConsultJobs
+from bot.consult.replies import REFRESH_S as REPLIES_REFRESH_S
 from bot.context import Context
 from bot.dm import intercept
 from bot.framework import Registry, dispatch, incident_id, leading_words
 from bot.i18n import Catalogue
 from bot.keys import Keyring, load_or_create_secret
 from bot.logs import fields
+from bot.matrix_ops import ThreadReply
 from bot.members import MembersNotLoaded, lazy_members, load_members
 from bot.nio_ops import NioOps
 from bot.reads import Reads
@@ -206,6 +208,7 @@ class CopBot:
         self.scheduler.provide(CONSULT, self.consult_jobs.pending, self.consult_jobs.fire)
         self.scheduler.every("consult.retention", 3600, self.consult_jobs.retention_sweep)
         self.scheduler.every("consult.drafts", 30, self.consult_jobs.expire_drafts)
+        self.scheduler.every("consult.replies", REPLIES_REFRESH_S, self.consult_jobs.refresh_replies)
         self.workshop_jobs = WorkshopJobs(self.services)
         self.scheduler.provide(WORKSHOP, self.workshop_jobs.pending, self.workshop_jobs.fire)
         self.prompt_jobs = PromptJobs(self.services)
@@ -374,6 +377,10 @@ class CopBot:
             await self.consult_jobs.retention_sweep()
         except Exception as exc:  # retention retries every hour; a start must not fail on it
             log.error("consultation.retention_failed", exc_info=exc)
+        try:
+            await self.consult_jobs.refresh_replies()
+        except Exception as exc:  # tried again on its timer
+            log.error("consultation.replies_refresh_failed", exc_info=exc)
 
     async def _housekeeping(self) -> None:
         """What nio's sync_forever does between syncs: to-device messages and E2EE keys."""
@@ -547,6 +554,10 @@ class CopBot:
                                     self.config.bot.command_prefix, is_dm)
                 root = thread_root_of(event)
                 if text is None:
+                    if root:  # a reply to a consultation, kept in memory for `replies` (bot.consult.replies)
+                        self.services.replies.note(root, ThreadReply(
+                            (room.user_name(event.sender) if room else None) or event.sender,
+                            strip_reply_fallback(event.body), _ts(event), event.event_id))
                     if community is not None and root and community.closed_at is None:
                         await count_reply(self.services, community, root, event.sender, _ts(event))
                     return

@@ -16,6 +16,7 @@ class ThreadReply:
     author: str  # display name, as the room shows it
     body: str
     at: datetime
+    event_id: str = ""  # to tell a reply fetched from one seen in the sync
 
 
 class MatrixOps(Protocol):

@@ -38,7 +38,7 @@ class NioOps:
                     continue
                 name = room.user_name(event.sender) if room else None
                 at = datetime.fromtimestamp(event.server_timestamp / 1000, timezone.utc)
-                out.append(ThreadReply(name or event.sender, event.body, at))
+                out.append(ThreadReply(name or event.sender, event.body, at, event.event_id))
                 if len(out) >= limit:
                     break
         except (AttributeError, ClientError, asyncio.TimeoutError, OSError):

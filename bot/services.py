@@ -11,6 +11,7 @@ from bot.checkins.desk import CheckinDesk
 from bot.clock import Clock
 from bot.config import Config
 from bot.consult.desk import Desk
+from bot.consult.replies import ReplyBook
 from bot.framework import Registry
 from bot.i18n import Catalogue
 from bot.keys import Keyring
@@ -39,3 +40,4 @@ class Services:
     library: Library  # the prompt library, validated at start
     checkin_desk: CheckinDesk  # check-ins being answered, in memory only
     reads: Reads = field(default_factory=Reads)  # fed by the session factory's on_commit
+    replies: ReplyBook = field(default_factory=ReplyBook)  # consultation threads, in memory only

@@ -59,6 +59,13 @@ async def due_posts(session: AsyncSession) -> list[tuple[str, datetime]]:
             + [(f"x{i}", due) for i, due in closes])
 
 
+async def threads(session: AsyncSession) -> list[tuple[str, str]]:
+    """(room id, root event id) of every consultation whose thread may still be read."""
+    return list((await session.exec(select(Consultation.room_id, Consultation.event_id).where(
+        Consultation.event_id.is_not(None), Consultation.room_id.is_not(None),
+        Consultation.purged_at.is_(None)))).all())
+
+
 async def followups(session: AsyncSession, consultation_id: int) -> list[ConsultationFollowup]:
     return list((await session.exec(select(ConsultationFollowup).where(
         ConsultationFollowup.consultation_id == consultation_id).order_by(ConsultationFollowup.id))).all())

@@ -96,8 +96,10 @@ class FakeOps:
     replies: dict[str, list[ThreadReply]] = field(default_factory=dict)
     joined: set[str] = field(default_factory=set)
     uploads: list[tuple[str, str, bytes]] = field(default_factory=list)
+    fetched: list[str] = field(default_factory=list)  # thread roots read from the "homeserver"
 
     async def thread_replies(self, room_id, root_id, limit=100):
+        self.fetched.append(root_id)
         return self.replies.get(root_id, [])
 
     async def redact(self, room_id, event_id):

@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlmodel import select
 
+from bot.consult.replies import ReplyBook
 from bot.matrix_ops import ThreadReply
 from domain.consult import code_entropy_bits, extract_categories, normalize_code, parse_delay_minutes
 from storage.models import Consultation, ConsultationFollowup
@@ -129,9 +130,16 @@ async def test_case_code_gives_followup_replies_status_and_close(h):
     assert "was posted as **consultation" in status or "was posted as consultation" in status
 
     h.services.matrix.replies[root] = [
-        ThreadReply("Ana (addiction services)", "Has the safety plan covered the custody exchange?", h.clock.now())]
+        ThreadReply("Ana (addiction services)", "Has the safety plan covered the custody exchange?", h.clock.now(),
+                    "$reply1")]
+    assert "No replies yet" in await dm(h, f"replies {code}")  # the bot has not read the thread yet
+    h.services.replies = ReplyBook()  # as after a restart
+    assert "still gathering the replies" in await dm(h, f"replies {code}")
+    await h.jobs.refresh_replies()  # on its own timer, never on a member's request
+    fetched = len(h.services.matrix.fetched)
     replies = await dm(h, f"replies {code}")
     assert "Ana (addiction services)" in replies and "custody exchange" in replies
+    assert len(h.services.matrix.fetched) == fetched  # `replies` asked the homeserver nothing
 
     preview = await dm(h, f"followup {code} The hearing went well; call Dr Nadeau at 613-555-0142.")
     assert "Nadeau" not in preview and "[phone]" in preview

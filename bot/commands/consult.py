@@ -308,7 +308,10 @@ async def replies(ctx, code: str) -> None:
     if row.event_id is None:
         await ctx.send(_status_text(ctx, row))
         return
-    found = await ctx.services.matrix.thread_replies(row.room_id, row.event_id)
+    found = ctx.services.replies.get(row.event_id)  # never fetched now: see bot.consult.replies
+    if found is None:
+        await ctx.reply("consult.replies_loading")
+        return
     if not found:
         await ctx.reply("consult.no_replies", label=row.label)
         return

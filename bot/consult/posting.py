@@ -127,6 +127,7 @@ class ConsultJobs:
             row.posted_at, row.due_at = self.s.clock.now(), None
             session.add(row)
             await session.commit()
+        self.s.replies.add(event_ids[0])
         log.info("consultation.posted", **fields(community=community.id))
 
     async def _give_up(self, session, row: Consultation, reason: str) -> None:
@@ -211,6 +212,16 @@ class ConsultJobs:
         if purged:
             log.info("consultation.retention_purged", **fields(count=purged))
         return purged
+
+    async def refresh_replies(self) -> None:
+        """Read every open consultation's thread, all together and on a timer of their own, so the
+        homeserver sees no thread read that follows a member's `replies` (bot.consult.replies)."""
+        async with self.s.db() as session:
+            found = await q.threads(session)
+        self.s.replies.watch({root for _, root in found})
+        for room_id, root in found:
+            self.s.replies.replace(root, await self.s.matrix.thread_replies(room_id, root))
+        self.s.replies.loaded = True
 
     async def _redact(self, room_id: str, event_id: str) -> bool:
         try:
