@@ -43,6 +43,12 @@ log = logging.getLogger(__name__)
 MAX_CONTENT_BYTES = 40_000
 
 
+# Every message's content is padded to one of these sizes (compact JSON, as matrix-nio
+# serialises it before encrypting), so an encrypted event's length tells the homeserver only
+# its bucket: the length of a member's DM cannot be matched to the length of a post.
+PAD_BUCKETS = (1024, 2048, 4096, 8192, 16384, 32768, MAX_CONTENT_BYTES)
+PAD_KEY = "org.copbot.padding"
+
 SCHEDULED_IN_FLIGHT = 3
 # Set by the scheduler for the actions it runs: their sends take turns (see above).
 scheduled_send: ContextVar[bool] = ContextVar("scheduled_send", default=False)
@@ -90,6 +96,16 @@ def relates_to(thread_root: str | None, reply_to: str | None) -> dict[str, Any] 
     if reply_to:
         return {"m.in_reply_to": {"event_id": reply_to}}
     return None
+
+
+def padded(content: dict[str, Any]) -> dict[str, Any]:
+    """`content` with a padding field that brings it to the next PAD_BUCKETS size."""
+    out = {**content, PAD_KEY: ""}
+    size = len(json.dumps(out, separators=(",", ":")))
+    target = next((b for b in PAD_BUCKETS if b >= size), None)
+    if target is not None:
+        out[PAD_KEY] = " " * (target - size)
+    return out
 
 
 def _pieces(text: Text) -> list[tuple[str, str]]:
@@ -147,7 +163,7 @@ class Sender:
         """
         event_ids = []
         for i, chunk in enumerate(split(text)):
-            content = _content(chunk.plain, chunk.html, msgtype, thread_root, reply_to, mentions)
+            content = padded(_content(chunk.plain, chunk.html, msgtype, thread_root, reply_to, mentions))
             tx_id = f"{txn}.{i}" if txn else None
             event_ids.append(await self.send_event(room_id, "m.room.message", content, tx_id=tx_id))
         return event_ids

@@ -191,3 +191,30 @@ async def test_a_restart_from_saved_rooms_knows_who_came_and_went_while_it_was_d
         async with RunningBot(cfg):
             assert "Kept circle" in body_of(await cara.ask(room, "!cop status", bot, timeout=30))
     assert "rooms.cache_ignored" in logs.getvalue() and "rooms.restored" not in logs.getvalue()
+
+
+async def test_the_homeserver_sees_only_size_buckets_of_the_bots_encrypted_messages(bot_cfg, bot_user, members):
+    """What the homeserver's operator holds: ciphertexts. Answers of very different lengths
+    (a pong, and the help for a command) have the same ciphertext length: that of their bucket."""
+    import asyncio
+    import json
+    import urllib.request
+
+    (alice,) = await members("alice")
+    bot = bot_user.user_id
+    async with RunningBot(bot_cfg()):
+        dm = await alice.dm_with(bot, encrypted=True)
+        short = await alice.ask(dm, "ping", bot)
+        long_ = await alice.ask(dm, "help ping", bot)
+        assert len(body_of(long_)) > 2 * len(body_of(short))
+
+    def raw(event_id: str) -> dict:  # the homeserver's copy, not decrypted
+        req = urllib.request.Request(f"{alice.client.homeserver}/_matrix/client/v3/rooms/{dm}/event/{event_id}",
+                                     headers={"Authorization": f"Bearer {alice.client.access_token}"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return json.loads(resp.read())
+
+    a, b = [await asyncio.to_thread(raw, e["event_id"]) for e in (short, long_)]
+    assert a["type"] == b["type"] == "m.room.encrypted"
+    sizes = {len(a["content"]["ciphertext"]), len(b["content"]["ciphertext"])}
+    assert len(sizes) == 1, sizes

@@ -84,3 +84,20 @@ def test_catalogue_languages_match():
         for key, template in cat.entries[lang].items():
             assert placeholders(template) == placeholders(en[key]), (lang, key)
             render(template, {p: "v" for p in placeholders(template)})  # every entry renders
+
+
+def test_every_message_is_padded_to_a_size_bucket():
+    """The homeserver sees an encrypted event's length: only its bucket may show."""
+    import json
+
+    from bot.sender import PAD_BUCKETS, PAD_KEY, _content, padded
+
+    sizes = set()
+    for n in (1, 10, 100, 250, 400):
+        content = padded(_content("x" * n, "<p>" + "x" * n + "</p>", "m.notice", None, None, None))
+        sizes.add(len(json.dumps(content, separators=(",", ":"))))
+        assert content["body"] == "x" * n and PAD_KEY in content
+    assert sizes == {PAD_BUCKETS[0]}  # five lengths, one size
+    long_ = padded(_content("é" * 700, "<p>" + "é" * 700 + "</p>", "m.notice", None, None, None))
+    # é travels as \u00e9 (6 bytes): 2 x 700 of them make 8,400+ bytes, padded to 16,384
+    assert len(json.dumps(long_, separators=(",", ":"))) == PAD_BUCKETS[4]
