@@ -208,6 +208,7 @@ class CopBot:
         self.scheduler.provide(CONSULT, self.consult_jobs.pending, self.consult_jobs.fire)
         self.scheduler.every("consult.retention", 3600, self.consult_jobs.retention_sweep)
         self.scheduler.every("consult.drafts", 30, self.consult_jobs.expire_drafts)
+        self.scheduler.every("consult.dm_cleanup", 15, self.consult_jobs.clean_dms)
         self.scheduler.every("consult.replies", REPLIES_REFRESH_S, self.consult_jobs.refresh_replies)
         self.workshop_jobs = WorkshopJobs(self.services)
         self.scheduler.provide(WORKSHOP, self.workshop_jobs.pending, self.workshop_jobs.fire)

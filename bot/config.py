@@ -142,6 +142,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any, Check | None]]] = {
         "min_delay_seconds": (int, 60, _non_negative),
         "retention_days": (int, 90, _positive),
         "redact_on_expiry": (bool, True, None),
+        "dm_cleanup_seconds": (int, 600, _positive),
         "review": (bool, False, None),
         "draft_minutes": (int, 30, _positive),
         "max_per_day": (int, 3, _positive),
@@ -202,6 +203,7 @@ class ConsultationsConfig:
     min_delay_seconds: int
     retention_days: int
     redact_on_expiry: bool
+    dm_cleanup_seconds: int
     review: bool
     draft_minutes: int
     max_per_day: int

@@ -11,6 +11,7 @@ from bot.checkins.desk import CheckinDesk
 from bot.clock import Clock
 from bot.config import Config
 from bot.consult.desk import Desk
+from bot.consult.janitor import Janitor
 from bot.consult.replies import ReplyBook
 from bot.framework import Registry
 from bot.i18n import Catalogue
@@ -41,3 +42,4 @@ class Services:
     checkin_desk: CheckinDesk  # check-ins being answered, in memory only
     reads: Reads = field(default_factory=Reads)  # fed by the session factory's on_commit
     replies: ReplyBook = field(default_factory=ReplyBook)  # consultation threads, in memory only
+    janitor: Janitor = field(default_factory=Janitor)  # DM messages to delete later, in memory only

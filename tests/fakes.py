@@ -38,6 +38,7 @@ class Sent:
     room_id: str
     event_type: str
     content: dict[str, Any]
+    event_id: str = ""
 
     @property
     def body(self) -> str:
@@ -65,8 +66,8 @@ class FakeClient:
         self.tx_ids.append(tx_id)
         if self.failures:
             return self.failures.pop(0)
-        self.sent.append(Sent(room_id, event_type, content))
-        return _Ok(f"$event{len(self.sent)}")
+        self.sent.append(Sent(room_id, event_type, content, f"$event{len(self.sent) + 1}"))
+        return _Ok(self.sent[-1].event_id)
 
 
 @dataclass

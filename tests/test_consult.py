@@ -434,3 +434,34 @@ async def posted_now(h) -> list:
     before = len(h.client.sent)
     await h.run_due()
     return [s for s in h.client.sent[before:] if s.room_id == ROOM]
+
+
+async def test_the_dm_keeps_no_code_label_or_case_text_after_the_cleanup_delay(h):
+    """The attacker's view: the member's DM, read later. The member's messages holding a code go
+    at once (a wrong code too); the bot's answers naming the case go after dm_cleanup_seconds."""
+    code = await submit(h)
+    await posted(h)
+    async with h.services.db() as session:
+        label = (await session.exec(select(Consultation))).one().label
+    asked = []
+    for text in (f"status {code}", f"replies {code}", "status abacus-abacus-abacus-abacus",
+                 f"close {code}"):
+        answer = await dm(h, text)
+        asked.append(f"$cmd{h.commands_run}")
+        assert "deleted in 10 minutes" in answer or "No case matches" in answer
+    redacted = {e for r, e in h.services.matrix.redacted if r == DM}
+    assert set(asked) <= redacted  # the member's messages with a code: gone at once
+    in_dm = [s for s in h.client.sent if s.room_id == DM]
+    naming = [s for s in in_dm if code in s.body or label in s.body]
+    assert naming and not any(s.event_id in redacted for s in naming)  # not yet...
+    assert any("Copy it now: this message is deleted in 10 minutes" in s.body for s in naming)
+    h.clock.advance(seconds=599)  # the code message is an hour old (posted() waited): it goes now
+    await h.jobs.clean_dms()
+    recent = [s for s in naming if "Copy it now" not in s.body]
+    assert recent and not any(s.event_id in {e for _, e in h.services.matrix.redacted} for s in recent)
+    h.clock.advance(seconds=2)
+    await h.jobs.clean_dms()
+    redacted = {e for r, e in h.services.matrix.redacted if r == DM}
+    assert all(s.event_id in redacted for s in naming)  # ...and gone after the delay
+    leftover = [s.body for s in in_dm if s.event_id not in redacted]
+    assert not any(code in b or label in b or "Samira" in b or "choked" in b for b in leftover)

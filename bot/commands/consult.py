@@ -15,6 +15,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from bot.consult.desk import MAX_PREVIEWS_PER_MINUTE, Draft
+from bot.consult.janitor import answer_and_forget, redact_member_message
 from bot.consult.policy import describe_delay, load_policy
 from bot.consult.posting import PROVIDER, categories_text, redact_draft
 from bot.framework import BadArgument, CheckFailure, command, incident_id
@@ -183,6 +184,7 @@ async def send(ctx) -> None:
     # Taken off the desk before anything is stored: a second `send`, or a failure after the
     # commit, can never post the same draft twice.
     desk.drop(ctx.room_id)
+    draft.member_events.append(ctx.event_id)  # sent as a reply, it quotes the preview
     try:
         if draft.kind == "request":
             await _submit_request(ctx, draft)
@@ -216,7 +218,17 @@ async def _submit_request(ctx, draft: Draft) -> None:
         when = ctx.t("consult.when_now").plain
     else:
         when = ctx.t("consult.when_delay", delay=describe_delay(ctx, rules.delay)).plain
-    await ctx.reply("consult.sent", community=community.name, when=when, code=code)
+    await answer_and_forget(ctx, ctx.t("consult.sent", community=community.name, when=when, code=code,
+                                       minutes=_cleanup_minutes(ctx)))
+
+
+def _cleanup_minutes(ctx) -> int:
+    return max(1, round(ctx.services.config.consultations.dm_cleanup_seconds / 60))
+
+
+def _forgotten(ctx, text: Text) -> Text:
+    """An answer that names the case, with the notice that it will be deleted."""
+    return text + ctx.t("consult.disappears", minutes=_cleanup_minutes(ctx))
 
 
 def day_of(at: datetime) -> datetime:
@@ -254,6 +266,7 @@ async def cancel(ctx) -> None:
     draft = ctx.services.desk.drop(ctx.room_id)
     if draft is None:
         raise CheckFailure("consult.nothing_to_cancel")
+    draft.member_events.append(ctx.event_id)  # sent as a reply, it quotes the preview
     ctx.lang = draft.lang
     await ctx.reply("consult.cancelled")
     await _clean_up(ctx, draft)
@@ -267,6 +280,7 @@ async def _code_hash(ctx, code: str) -> str:
 async def _case(ctx, code: str) -> tuple[Consultation, Community]:
     """The case a code opens. A wrong code, and a case that does not exist, get the same answer."""
     s = ctx.services
+    await redact_member_message(ctx)  # it holds a code, right or wrong
     if s.desk.locked_out(ctx.sender):
         raise CheckFailure("consult.too_many_attempts")
     code_hash = await _code_hash(ctx, normalize_code(code) or code.lower())
@@ -299,26 +313,27 @@ def _status_text(ctx, row: Consultation) -> Text:
 @command("status", scope="dm", catalogue_name="case status")
 async def case_status(ctx, code: str) -> None:
     row, _ = await _case(ctx, code)
-    await ctx.send(_status_text(ctx, row))
+    await answer_and_forget(ctx, _forgotten(ctx, _status_text(ctx, row)))
 
 
 @command("replies", aliases=("réponses", "reponses"), scope="dm")
 async def replies(ctx, code: str) -> None:
     row, community = await _case(ctx, code)
     if row.event_id is None:
-        await ctx.send(_status_text(ctx, row))
+        await answer_and_forget(ctx, _forgotten(ctx, _status_text(ctx, row)))
         return
     found = ctx.services.replies.get(row.event_id)  # never fetched now: see bot.consult.replies
     if found is None:
         await ctx.reply("consult.replies_loading")
         return
     if not found:
-        await ctx.reply("consult.no_replies", label=row.label)
+        await answer_and_forget(ctx, _forgotten(ctx, ctx.t("consult.no_replies", label=row.label)))
         return
     items = [ctx.t("consult.reply_item", author=r.author, when=local(r.at, community.timezone),
                    body=r.body if len(r.body) <= MAX_REPLY_CHARS else r.body[:MAX_REPLY_CHARS] + "…")
              for r in found]
-    await ctx.send(ctx.t("consult.replies", label=row.label, count=len(found)) + Text.join(items))
+    await answer_and_forget(ctx, _forgotten(ctx, ctx.t("consult.replies", label=row.label, count=len(found))
+                                            + Text.join(items)))
 
 
 @command("close", scope="dm", catalogue_name="case close")
@@ -353,4 +368,4 @@ async def case_close(ctx, code: str) -> None:
         await ctx.reply("consult.withdrawn")
         return
     s.scheduler.at(PROVIDER, f"x{row.id}", fresh.due_at)
-    await ctx.reply("consult.closed", label=row.label)
+    await answer_and_forget(ctx, _forgotten(ctx, ctx.t("consult.closed", label=row.label)))

@@ -230,6 +230,9 @@ class ConsultJobs:
             log.warning("consultation.redact_error", **fields(reason=type(exc).__name__))
             return False
 
+    async def clean_dms(self) -> None:
+        await self.s.janitor.sweep(self.s)
+
     async def expire_drafts(self) -> None:
         for room_id, draft in self.s.desk.expire():
             await redact_draft(self.s.matrix, room_id, draft)
