@@ -31,6 +31,7 @@ from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 
 from bot import logs
 from bot.config import Config
+from bot.cross_signing import FILE_NAME as CROSS_SIGNING_FILE
 from bot.keys import DERIVED_PURPOSES, Keyring, SecretError, load_or_create_secret, make_private_dir
 from bot.logs import fields
 
@@ -99,6 +100,7 @@ def readable_files(config: Config) -> list[tuple[Path, int, str]]:
     for folder in folders:
         check(folder / "credentials.toml")  # what `copbot login` writes
     store = config.matrix.store_path
+    check(store / CROSS_SIGNING_FILE)  # the account's master key: checked even in a closed folder
     before = len(found)
     check(store, directory=True)
     if len(found) > before:  # an open store: its files too (in a 0700 folder, nio's 0644 files are safe)
