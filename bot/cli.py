@@ -151,6 +151,8 @@ def _report_cross_signing(outcome: str, store: Path, command: str) -> None:
 
 
 def _cross_sign(args: argparse.Namespace) -> int:
+    from aiohttp.client_exceptions import ClientError
+
     from bot import cross_signing as cs, cross_signing_setup as xs
     from bot.app import new_client
     from bot.cross_signing import CrossSigningError
@@ -198,8 +200,11 @@ def _cross_sign(args: argparse.Namespace) -> int:
     except (FatalError, CrossSigningError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except Exception as exc:  # network errors: say which, without a traceback
+    except (ClientError, asyncio.TimeoutError) as exc:  # say which, without a traceback
         print(f"error: cannot reach {config.matrix.homeserver}: {type(exc).__name__}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the key file or the store
+        print(f"error: {exc.filename or 'a file'}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
         return 1
     _report_cross_signing(outcome, store, f"copbot cross-sign --config {args.config}")
     return 0

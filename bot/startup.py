@@ -1,8 +1,9 @@
 """Start-up checks, run before the bot opens its database or syncs.
 
 1. Files that hold secrets or case data (the config when it carries a token or
-   password, the secret file, `copbot login`'s credentials, the encryption store
-   and the SQLite database) get a warning if group or others may read them.
+   password, the secret file, `copbot login`'s credentials, the encryption store,
+   the cross-signing keys in it, and the SQLite database) get a warning if group or
+   others may read them.
 2. Missing ones are made owner-only, whatever the umask: the secret file (0600)
    and its folder (0700), the store folder (0700), an empty SQLite file (0600).
    A malformed secret stops the bot with a clear message.

@@ -109,3 +109,53 @@ def test_start_up_checks_warn_about_a_readable_key_file(tmp_path):
     assert readable_files(config) == []
     cs.key_file(config.matrix.store_path).chmod(0o644)
     assert [p.name for p, _, _ in readable_files(config)] == [cs.FILE_NAME]
+
+
+class _Answer:
+    def __init__(self, status: int, body: dict):
+        self.status, self._body = status, body
+
+    async def json(self, content_type=None):
+        return self._body
+
+    def release(self):
+        pass
+
+
+class _Homeserver:
+    """Just enough of nio's AsyncClient: answers /keys/query with no identity, refuses uploads."""
+
+    user_id, device_id, access_token, should_upload_keys = USER, "DEV", "tok", False
+
+    def __init__(self, fail: Exception | None = None):
+        self.fail, self.paths = fail, []
+        self.olm = type("Olm", (), {"account": None})()
+
+    async def send(self, method, path, data=None, headers=None):
+        self.paths.append(path.rsplit("/v3", 1)[1])
+        if self.fail is not None:
+            raise self.fail
+        if path.endswith("/keys/query"):
+            return _Answer(200, {"master_keys": {}, "device_keys": {USER: {}}})
+        return _Answer(400, {"errcode": "M_INVALID_PARAM", "error": "no"})
+
+
+@pytest.mark.parametrize("fail,event", [(None, "crosssign.missing"), (OSError(104, "reset"), "crosssign.failed")])
+async def test_the_bot_starts_with_a_warning_when_the_homeserver_refuses_the_keys(tmp_path, fail, event):
+    from devtools.botrun import bot_config
+    from devtools.synapse import RegisteredUser
+    from bot.cross_signing_setup import at_start
+    from tests.logcapture import captured_logs
+
+    config = bot_config("http://127.0.0.1:1", RegisteredUser(USER, "tok", "DEV", "pw"), tmp_path,
+                        matrix={"password": "a-password"})
+    client = _Homeserver(fail)
+    with captured_logs() as logged:
+        await at_start(client, config)  # returns: the start goes on
+    text = logged.getvalue()
+    assert event in text and "copbot cross-sign --config" in text and "a-password" not in text
+    if fail is None:
+        assert client.paths == ["/keys/query", "/keys/device_signing/upload"]
+        assert "HTTP 400" in text and "M_INVALID_PARAM" in text
+        identity = cs.load(config.matrix.store_path)  # kept: the next start publishes the same keys
+        assert identity.recovery_key() not in text
