@@ -71,6 +71,18 @@ def sign(obj: dict[str, Any], seed: bytes, user_id: str, key_id: str | None = No
     return out
 
 
+def verify(obj: dict[str, Any], user_id: str, public: str, key_id: str | None = None) -> bool:
+    """Whether `obj` carries a valid signature by the ed25519 key `public` (base64)."""
+    signature = ((obj.get("signatures") or {}).get(user_id) or {}).get(key_id or f"ed25519:{public}")
+    if not isinstance(signature, str):
+        return False
+    try:
+        eddsa.new(eddsa.import_public_key(unb64(public)), "rfc8032").verify(canonical_json(obj), unb64(signature))
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 def key_object(user_id: str, usage: str, seed: bytes) -> dict[str, Any]:
     pub = public_key(seed)
     return {"user_id": user_id, "usage": [usage], "keys": {f"ed25519:{pub}": pub}}

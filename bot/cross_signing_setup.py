@@ -37,7 +37,7 @@ UNCHANGED, DEVICE_SIGNED, CREATED, RECOVERED, REPLACED, REPUBLISHED = (
 PasswordSource = Callable[[], Awaitable[str | None]]
 
 
-async def _call(client: AsyncClient, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+async def call(client: AsyncClient, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     resp = await client.send("POST", API + path, json.dumps(body), headers={
         "Authorization": f"Bearer {client.access_token}", "Content-Type": "application/json"})
     try:
@@ -52,7 +52,7 @@ async def _call(client: AsyncClient, path: str, body: dict[str, Any]) -> tuple[i
 async def _published(client: AsyncClient) -> dict[str, Any]:
     """The account's public keys as others see them: master, self-signing, this device."""
     user = client.user_id
-    status, data = await _call(client, "/keys/query", {"device_keys": {user: [client.device_id]}})
+    status, data = await call(client, "/keys/query", {"device_keys": {user: [client.device_id]}})
     if status != 200:
         raise CrossSigningError(f"the homeserver did not answer the key query (HTTP {status})")
     return {"master": (data.get("master_keys") or {}).get(user),
@@ -61,7 +61,7 @@ async def _published(client: AsyncClient) -> dict[str, Any]:
 
 
 async def _upload_keys(client: AsyncClient, body: dict[str, Any], password: PasswordSource) -> None:
-    status, data = await _call(client, "/keys/device_signing/upload", body)
+    status, data = await call(client, "/keys/device_signing/upload", body)
     if status == 401 and "flows" in data:  # user-interactive auth: the account's password
         stages = {stage for flow in data.get("flows") or [] for stage in flow.get("stages") or []}
         if "m.login.password" not in stages:
@@ -74,7 +74,7 @@ async def _upload_keys(client: AsyncClient, body: dict[str, Any], password: Pass
                                 "cross-signing keys ([matrix].password or COPBOT_PASSWORD)")
         body = {**body, "auth": {"type": "m.login.password", "session": data.get("session"), "password": secret,
                                  "identifier": {"type": "m.id.user", "user": client.user_id}}}
-        status, data = await _call(client, "/keys/device_signing/upload", body)
+        status, data = await call(client, "/keys/device_signing/upload", body)
         if status in (401, 403):
             raise CrossSigningError(f"the homeserver refused the bot account's password ({data.get('errcode')})")
     if status != 200:
@@ -91,7 +91,7 @@ async def _sign_device(client: AsyncClient, identity: Identity, device: dict[str
     bare_master = {k: v for k, v in master.items() if k not in ("signatures", "unsigned")}
     signed_master = {**bare_master, "signatures": {user: {
         f"ed25519:{client.device_id}": client.olm.account.sign(cs.canonical_json(bare_master).decode())}}}
-    status, data = await _call(client, "/keys/signatures/upload", {
+    status, data = await call(client, "/keys/signatures/upload", {
         user: {client.device_id: signed_device, identity.public("master"): signed_master}})
     if status != 200 or data.get("failures"):
         raise CrossSigningError(f"the homeserver refused the device's signature (HTTP {status}, "
@@ -175,9 +175,24 @@ async def ensure(client: AsyncClient, store_path: Path, password: PasswordSource
 
 
 async def at_start(client: AsyncClient, config: Config) -> None:
-    """`copbot run`: sign the device, or bootstrap with [matrix].password; otherwise warn and go on."""
+    """`copbot run`: the bot's own identity, then the check of members' devices (bot.device_trust)."""
     if client.olm is None:
         return
+    await _own_identity_at_start(client, config)
+    from bot import device_trust  # it uses call() from here
+
+    if not config.matrix.exclude_unsigned_devices:
+        await device_trust.forget(client)
+        return
+    device_trust.install(client)
+    try:  # the devices known from earlier runs; new ones are checked after each key query
+        await device_trust.apply(client, list(client.device_store.users))
+    except (CrossSigningError, ClientError, asyncio.TimeoutError, OSError) as exc:
+        log.warning("trust.check_failed", **fields(reason=type(exc).__name__))
+
+
+async def _own_identity_at_start(client: AsyncClient, config: Config) -> None:
+    """Sign the device, or bootstrap with [matrix].password; otherwise warn and go on."""
     fix = f"copbot cross-sign --config {config.source or 'my.toml'}"
     m = config.matrix
     try:

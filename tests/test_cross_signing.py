@@ -130,6 +130,10 @@ class _Homeserver:
     def __init__(self, fail: Exception | None = None):
         self.fail, self.paths = fail, []
         self.olm = type("Olm", (), {"account": None})()
+        self.device_store = type("Devices", (), {"users": []})()  # no member's devices yet
+
+    async def keys_query(self):
+        raise AssertionError("not called at start")
 
     async def send(self, method, path, data=None, headers=None):
         self.paths.append(path.rsplit("/v3", 1)[1])
@@ -159,3 +163,22 @@ async def test_the_bot_starts_with_a_warning_when_the_homeserver_refuses_the_key
         assert "HTTP 400" in text and "M_INVALID_PARAM" in text
         identity = cs.load(config.matrix.store_path)  # kept: the next start publishes the same keys
         assert identity.recovery_key() not in text
+
+
+def test_a_device_counts_as_cross_signed_only_through_its_owners_valid_chain():
+    from bot.device_trust import cross_signed
+
+    owner, device_seed = Identity.generate(USER), bytes(range(1, 33))
+    ed = cs.public_key(device_seed)
+    body = owner.upload_body()
+    device = {"user_id": USER, "device_id": "D1", "keys": {"ed25519:D1": ed}}
+    data = {"master_keys": {USER: body["master_key"]}, "self_signing_keys": {USER: body["self_signing_key"]},
+            "device_keys": {USER: {"D1": cs.sign(device, owner.self_signing, USER)}}}
+    assert cross_signed(USER, data, "D1", ed) is True
+    assert cross_signed(USER, {"device_keys": data["device_keys"]}, "D1", ed) is None  # no identity
+    assert cross_signed(USER, {**data, "device_keys": {USER: {"D1": device}}}, "D1", ed) is False  # unsigned
+    assert cross_signed(USER, data, "D1", cs.public_key(bytes(32))) is False  # not the keys nio holds
+    forged = cs.sign(body["self_signing_key"] | {"signatures": {}}, Identity.generate(USER).master, USER)
+    assert cross_signed(USER, {**data, "self_signing_keys": {USER: forged}}, "D1", ed) is False
+    user_key = {**data, "self_signing_keys": {USER: body["user_signing_key"]}}  # wrong usage
+    assert cross_signed(USER, user_key, "D1", ed) is False
