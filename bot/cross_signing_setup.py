@@ -182,7 +182,7 @@ async def at_start(client: AsyncClient, config: Config) -> None:
     from bot import device_trust  # it uses call() from here
 
     if not config.matrix.exclude_unsigned_devices:
-        await device_trust.forget(client)
+        device_trust.forget(client)
         return
     device_trust.install(client)
     try:  # the devices known from earlier runs; new ones are checked after each key query

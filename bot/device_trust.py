@@ -95,7 +95,7 @@ def install(client: AsyncClient) -> None:
     client.keys_query = keys_query
 
 
-async def forget(client: AsyncClient) -> None:
+def forget(client: AsyncClient) -> None:
     """[matrix].exclude_unsigned_devices = false: every device gets keys again."""
     for user in list(client.device_store.users):
         for device in client.device_store.active_user_devices(user):
