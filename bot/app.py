@@ -192,6 +192,8 @@ class CopBot:
         keyring = Keyring(load_or_create_secret(cfg.bot.secret_file))
         self.client = new_client(cfg)
         await self._login()
+        from bot.cross_signing_setup import at_start as cross_sign  # sign the device; never stops the start
+        await cross_sign(self.client, cfg)
         skip_empty_store_writes(self.client)
         self.scheduler = Scheduler(self.clock)
         c = cfg.consultations

@@ -1,4 +1,4 @@
-"""The `copbot` command line: run, check-config, login, export, copy-db, redact."""
+"""The `copbot` command line: run, check-config, login, cross-sign, export, copy-db, redact."""
 
 from __future__ import annotations
 
@@ -66,17 +66,40 @@ def _check_config(args: argparse.Namespace) -> int:
     return 0
 
 
-def _login(args: argparse.Namespace) -> int:
-    from nio import AsyncClient, LoginResponse
+def _show_recovery_key(identity) -> None:
+    print("\nThe bot's cross-signing recovery key (shown once; `copbot cross-sign --show-recovery-key` "
+          "reads it from the store again):\n")
+    print(f"    {identity.recovery_key()}\n")
+    print("Write it down and keep it offline, apart from the backups of the store. With it, "
+          "`copbot cross-sign --recovery-key` signs a new device of the bot after the store is lost.")
 
-    from bot.keys import create_private_file
+
+def _login(args: argparse.Namespace) -> int:
+    from nio import AsyncClient, AsyncClientConfig, LoginResponse
+
+    from bot import cross_signing_setup as xs
+    from bot.cross_signing import CrossSigningError
+    from bot.keys import create_private_file, make_private_dir
 
     password = os.environ.get("COPBOT_PASSWORD") or getpass.getpass(f"Password for {args.user}: ")
+    store = Path(args.store) if args.store else Path(args.output).parent / "store"
+    crossed: list[str] = []  # what cross-signing did, or why it did not
 
     async def login() -> LoginResponse | object:
-        client = AsyncClient(args.homeserver.rstrip("/"), args.user, device_id=args.device_id)
+        if not args.no_cross_sign:
+            make_private_dir(store)
+        client = AsyncClient(args.homeserver.rstrip("/"), args.user, device_id=args.device_id,
+                             store_path=None if args.no_cross_sign else str(store),
+                             config=AsyncClientConfig(encryption_enabled=not args.no_cross_sign,
+                                                      store_sync_tokens=False))
         try:
-            return await client.login(password, device_name="copbot")
+            resp = await client.login(password, device_name="copbot")
+            if isinstance(resp, LoginResponse) and not args.no_cross_sign:
+                try:  # the store then holds this device's keys and the identity; run reads them
+                    crossed.append(await xs.ensure(client, store, xs.bare_password(password)))
+                except (CrossSigningError, OSError) as exc:
+                    crossed.append(f"not done: {exc}")
+            return resp
         finally:
             await client.close()
 
@@ -102,6 +125,88 @@ def _login(args: argparse.Namespace) -> int:
         f'device_id = "{resp.device_id}"\n'
     ))
     print(f"Logged in as {resp.user_id} (device {resp.device_id}); credentials written to {out} (mode 0600).")
+    if crossed:
+        _report_cross_signing(crossed[0], store, "copbot cross-sign --config <your config>")
+    return 0
+
+
+def _report_cross_signing(outcome: str, store: Path, command: str) -> None:
+    from bot import cross_signing as cs, cross_signing_setup as xs
+
+    if outcome.startswith("not done"):
+        print(f"Cross-signing {outcome}\nFix that, then run `{command}`.", file=sys.stderr)
+        return
+    print({xs.UNCHANGED: "The bot's identity is published and this device is signed already: nothing to do.",
+           xs.DEVICE_SIGNED: "This device of the bot is now signed by its cross-signing identity.",
+           xs.CREATED: f"The bot's cross-signing identity is published and this device signed; "
+                       f"the private keys are in {cs.key_file(store)} (mode 0600).",
+           xs.RECOVERED: "The bot's identity was recovered: new self-signing and user-signing keys are "
+                         "published, signed by its master key, and this device is signed.",
+           xs.REPLACED: "A new cross-signing identity replaces the old one; this device is signed. Members "
+                        "who verified the bot must verify it again.",
+           xs.REPUBLISHED: "The store's self-signing keys are published again and this device is signed.",
+           }[outcome])
+    if outcome in (xs.CREATED, xs.REPLACED):
+        _show_recovery_key(cs.load(store))
+
+
+def _cross_sign(args: argparse.Namespace) -> int:
+    from aiohttp.client_exceptions import ClientError
+
+    from bot import cross_signing as cs, cross_signing_setup as xs
+    from bot.app import new_client
+    from bot.cross_signing import CrossSigningError
+    from bot.startup import FatalError, preflight
+
+    config = load(args.config)
+    store = config.matrix.store_path
+    if args.show_recovery_key:
+        try:
+            identity = cs.load(store)
+        except CrossSigningError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        if identity is None:
+            print(f"error: {cs.key_file(store)} does not exist: run `copbot cross-sign --config {args.config}`",
+                  file=sys.stderr)
+            return 1
+        _show_recovery_key(identity)
+        return 0
+    logs.setup(config.logging.level, config.logging.format,
+               secrets=(config.matrix.access_token, config.matrix.password))
+    recovery = None
+    if args.recovery_key:
+        recovery = os.environ.get("COPBOT_RECOVERY_KEY") or getpass.getpass("Recovery key: ")
+
+    async def password() -> str | None:
+        if config.matrix.password:  # [matrix].password or COPBOT_PASSWORD
+            return config.matrix.password
+        if not sys.stdin.isatty():
+            return None
+        return await asyncio.to_thread(getpass.getpass, f"Password for {config.matrix.user_id}: ")
+
+    async def cross_sign() -> str:
+        checked = await preflight(config)
+        client = new_client(checked)
+        m = checked.matrix
+        client.restore_login(m.user_id, m.device_id, m.access_token)
+        try:
+            return await xs.ensure(client, store, password, recovery_key=recovery, reset=args.reset)
+        finally:
+            await client.close()
+
+    try:
+        outcome = asyncio.run(cross_sign())
+    except (FatalError, CrossSigningError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (ClientError, asyncio.TimeoutError) as exc:  # say which, without a traceback
+        print(f"error: cannot reach {config.matrix.homeserver}: {type(exc).__name__}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the key file or the store
+        print(f"error: {exc.filename or 'a file'}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+        return 1
+    _report_cross_signing(outcome, store, f"copbot cross-sign --config {args.config}")
     return 0
 
 
@@ -166,7 +271,25 @@ def parser() -> argparse.ArgumentParser:
     login.add_argument("--user", required=True, help="e.g. @copbot:example.org")
     login.add_argument("--device-id", default="COPBOT01")
     login.add_argument("--output", default="data/credentials.toml", help="file to write (mode 0600)")
+    login.add_argument("--store", help="the encryption store, as [matrix].store_path (default: `store` next "
+                                       "to --output): the device's keys and the cross-signing keys go there")
+    login.add_argument("--no-cross-sign", action="store_true",
+                       help="do not publish a cross-signing identity (`copbot cross-sign` does it later)")
     login.set_defaults(func=_login)
+    xsign = sub.add_parser(
+        "cross-sign", help="publish the bot's cross-signing identity and sign its device (safe to repeat)",
+        description="Makes members' clients trust the bot's device. Repeating it changes nothing. The "
+                    "first time it may ask for the account's password ([matrix].password or "
+                    "COPBOT_PASSWORD, else a prompt) and shows the recovery key.")
+    xsign.add_argument("--config", required=True)
+    xsign.add_argument("--recovery-key", action="store_true",
+                       help="the store was lost: sign this device with the recovery key "
+                            "(read from COPBOT_RECOVERY_KEY, else a prompt)")
+    xsign.add_argument("--show-recovery-key", action="store_true",
+                       help="print the recovery key kept in the store, and nothing else")
+    xsign.add_argument("--reset", action="store_true",
+                       help="replace the account's identity with a new one (members verify the bot again)")
+    xsign.set_defaults(func=_cross_sign)
     exp = sub.add_parser("export", help="write a community's series summary: Markdown, CSV files and the chart")
     exp.add_argument("--config", required=True)
     exp.add_argument("--cop", required=True, help="the community's slug")

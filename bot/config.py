@@ -125,6 +125,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any, Check | None]]] = {
         "device_id": (str, "COPBOT01", None),
         "store_path": (str, "data/store", None),
         "encryption": (bool, True, None),
+        "exclude_unsigned_devices": (bool, True, None),
         "allowed_inviters": (list, [], _inviters),
         "ignored_users": (list, [], _inviters),
         "startup_timeout_seconds": (int, 30, _non_negative),
@@ -185,6 +186,7 @@ class MatrixConfig:
     allowed_inviters: tuple[str, ...]
     ignored_users: tuple[str, ...]
     startup_timeout_seconds: int = 30
+    exclude_unsigned_devices: bool = True  # bot.device_trust
 
 
 @dataclass(frozen=True)
@@ -329,6 +331,7 @@ def parse(raw: dict[str, Any], base: Path, env: dict[str, str] | None = None) ->
             allowed_inviters=tuple(m["allowed_inviters"]),
             ignored_users=tuple(m["ignored_users"]),
             startup_timeout_seconds=m["startup_timeout_seconds"],
+            exclude_unsigned_devices=m["exclude_unsigned_devices"],
         ),
         bot=BotConfig(
             command_prefix=b["command_prefix"],

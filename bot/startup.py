@@ -1,8 +1,9 @@
 """Start-up checks, run before the bot opens its database or syncs.
 
 1. Files that hold secrets or case data (the config when it carries a token or
-   password, the secret file, `copbot login`'s credentials, the encryption store
-   and the SQLite database) get a warning if group or others may read them.
+   password, the secret file, `copbot login`'s credentials, the encryption store,
+   the cross-signing keys in it, and the SQLite database) get a warning if group or
+   others may read them.
 2. Missing ones are made owner-only, whatever the umask: the secret file (0600)
    and its folder (0700), the store folder (0700), an empty SQLite file (0600).
    A malformed secret stops the bot with a clear message.
@@ -31,6 +32,7 @@ from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 
 from bot import logs
 from bot.config import Config
+from bot.cross_signing import FILE_NAME as CROSS_SIGNING_FILE
 from bot.keys import DERIVED_PURPOSES, Keyring, SecretError, load_or_create_secret, make_private_dir
 from bot.logs import fields
 
@@ -99,6 +101,7 @@ def readable_files(config: Config) -> list[tuple[Path, int, str]]:
     for folder in folders:
         check(folder / "credentials.toml")  # what `copbot login` writes
     store = config.matrix.store_path
+    check(store / CROSS_SIGNING_FILE)  # the account's master key: checked even in a closed folder
     before = len(found)
     check(store, directory=True)
     if len(found) > before:  # an open store: its files too (in a 0700 folder, nio's 0644 files are safe)
