@@ -36,6 +36,7 @@ from bot.consult.desk import Desk
 from bot.consult.posting import PROVIDER as CONSULT, ConsultJobs
 from bot.consult.replies import REFRESH_S as REPLIES_REFRESH_S
 from bot.context import Context
+from bot.cross_signing_setup import at_start as cross_sign_at_start
 from bot.dm import intercept
 from bot.framework import Registry, dispatch, incident_id, leading_words
 from bot.i18n import Catalogue
@@ -192,8 +193,7 @@ class CopBot:
         keyring = Keyring(load_or_create_secret(cfg.bot.secret_file))
         self.client = new_client(cfg)
         await self._login()
-        from bot.cross_signing_setup import at_start as cross_sign  # sign the device; never stops the start
-        await cross_sign(self.client, cfg)
+        await cross_sign_at_start(self.client, cfg)  # sign the device; never stops the start
         skip_empty_store_writes(self.client)
         self.scheduler = Scheduler(self.clock)
         c = cfg.consultations
