@@ -144,6 +144,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any, Check | None]]] = {
         "retention_days": (int, 90, _positive),
         "redact_on_expiry": (bool, True, None),
         "dm_cleanup_seconds": (int, 600, _positive),
+        "require_encrypted_dm": (bool, True, None),
         "review": (bool, False, None),
         "draft_minutes": (int, 30, _positive),
         "max_per_day": (int, 3, _positive),
@@ -206,6 +207,7 @@ class ConsultationsConfig:
     retention_days: int
     redact_on_expiry: bool
     dm_cleanup_seconds: int
+    require_encrypted_dm: bool
     review: bool
     draft_minutes: int
     max_per_day: int

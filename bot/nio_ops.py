@@ -8,7 +8,7 @@ import logging
 from datetime import datetime, timezone
 
 from aiohttp.client_exceptions import ClientError
-from nio import (AsyncClient, MegolmEvent, RoomCreateError, UploadResponse, RoomMessageText, RoomPreset, RoomRedactResponse,
+from nio import (AsyncClient, MegolmEvent, RoomCreateError, UploadResponse, RoomMessageText, RoomPreset, RoomPutStateResponse, RoomRedactResponse,
                  RoomResolveAliasResponse)
 from nio.api import RelationshipType
 
@@ -52,6 +52,15 @@ class NioOps:
         except (ClientError, asyncio.TimeoutError, OSError):
             return False
         return isinstance(resp, RoomRedactResponse)
+
+    async def enable_encryption(self, room_id: str) -> bool:
+        """Turn on end-to-end encryption in a room (a DM); False without the power to."""
+        try:
+            resp = await self.client.room_put_state(room_id, "m.room.encryption",
+                                                    {"algorithm": "m.megolm.v1.aes-sha2"})
+        except (ClientError, asyncio.TimeoutError, OSError):
+            return False
+        return isinstance(resp, RoomPutStateResponse)
 
     async def resolve_room(self, room: str) -> str | None:
         if room.startswith("!"):

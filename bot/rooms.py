@@ -10,6 +10,7 @@ class RoomView(Protocol):
     def is_joined(self, user_id: str) -> bool: ...
     def joined_members(self) -> list[str]: ...
     def room_mention_level(self) -> int: ...
+    def is_encrypted(self) -> bool: ...
 
 
 CREATOR_LEVEL = 2**53 - 1
@@ -40,6 +41,9 @@ class NioRoomView:
 
     def joined_members(self) -> list[str]:
         return sorted(u for u, m in self.room.users.items() if not m.invited and u != self.bot_id)
+
+    def is_encrypted(self) -> bool:
+        return bool(self.room.encrypted)
 
     def room_mention_level(self) -> int:
         """The power level `@room` needs (`notifications.room`): below it, the push rule ignores it."""

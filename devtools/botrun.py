@@ -28,8 +28,9 @@ def bot_config(homeserver: str, user: RegisteredUser, folder: Path, **sections: 
                    "store_path": "store"},
         "bot": {"secret_file": "secret.key"},
         "database": {"url": database_url(folder)},
-        # Tests and the demo choose their own short delays; the shipped floor is 60 s.
-        "consultations": {"min_delay_seconds": 0},
+        # Tests and the demo choose their own short delays (the shipped floor is 60 s), and most
+        # tests open plain DMs; those about encryption (and the demo) require it, as shipped.
+        "consultations": {"min_delay_seconds": 0, "require_encrypted_dm": False},
     }
     for name, values in sections.items():
         raw.setdefault(name, {}).update(values)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import tempfile
 import textwrap
+import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -38,7 +40,11 @@ async def scene(hs: Synapse, folder: Path) -> None:
     # A short posting delay keeps the demo brisk; the default is 2 to 15 minutes.
     # Reminder offsets in seconds let a reminder arrive during the demo.
     # Check-in invitations 5 seconds after a workshop starts (the default is 14 days).
-    config = bot_config(hs.url, bot_user, folder / "bot", consultations={"posting_delay_seconds": [2, 4]},
+    # The password lets the bot publish its cross-signing identity at start. The DM clean-up
+    # delay is 10 minutes by default; 20 seconds here, so the demo shows the DM cleaning itself.
+    config = bot_config(hs.url, bot_user, folder / "bot", matrix={"password": bot_user.password},
+                        consultations={"posting_delay_seconds": [2, 4], "dm_cleanup_seconds": 20,
+                                                     "require_encrypted_dm": True},
                         workshops={"allow_seconds_offsets": True},
                         checkins={"invite_after": "5s", "remind_after": "1h"})
     facilitator = Member(hs.url, fac_user)
@@ -53,6 +59,9 @@ async def scene(hs: Synapse, folder: Path) -> None:
             room = await facilitator.room_with("Family violence practice circle", bot_user.user_id,
                                                (member, colleague), encrypted=True)
             print("   the bot joined on invite; every message below travels encrypted (🔒 = the member's client decrypted it)")
+            print("   " + await identity_line(hs.url, facilitator, bot_user.user_id, bot_user.device_id))
+            print("   (the same flows are tested with Element's own client library, matrix-js-sdk with Rust crypto:"
+                  " tests/test_element_synapse.py)")
 
             print("\n== Checking the bot")
             await exchange(facilitator, "facilitator", room, "!cop ping", bot_user.user_id)
@@ -79,8 +88,9 @@ async def scene(hs: Synapse, folder: Path) -> None:
             show("copbot 🔒", body_of(notice))
             print("   (once an hour per sender at most; the bot also asked the member's devices for the key)")
 
-            await consultation(dm, room, member, colleague, bot_user.user_id)
+            code = await consultation(dm, room, member, colleague, bot_user.user_id)
             await checkin(dm, member, bot_user.user_id)
+            await dm_clean(dm, member, bot_user.user_id, code)
             await summary(room, facilitator, colleague, col_user.user_id, bot_user.user_id)
         await restart(config, room, member, colleague, bot_user.user_id)
         await export_files(config)
@@ -139,7 +149,7 @@ async def prompts(room: str, facilitator: Member, member: Member, bot_id: str) -
     await exchange(facilitator, "facilitator", room, "!cop stage", bot_id)
 
 
-async def consultation(dm: str, room: str, member: Member, colleague: Member, bot_id: str) -> None:
+async def consultation(dm: str, room: str, member: Member, colleague: Member, bot_id: str) -> str:
     print("\n== An anonymous case consultation, asked in the DM")
     await exchange(member, "member (DM)", dm, "consult", bot_id)
     await exchange(member, "member (DM)", dm,
@@ -156,6 +166,39 @@ async def consultation(dm: str, room: str, member: Member, colleague: Member, bo
     show("colleague (thread)", reply)
     await colleague.say(room, reply, thread_root=post["event_id"])
     await exchange(member, "member (DM)", dm, f"replies {code}", bot_id)
+    return code
+
+
+async def identity_line(url: str, member: Member, bot_id: str, device_id: str) -> str:
+    """What a member's client finds on the homeserver about the bot's identity."""
+    def query() -> dict:
+        req = urllib.request.Request(f"{url}/_matrix/client/v3/keys/query", method="POST",
+                                     data=json.dumps({"device_keys": {bot_id: []}}).encode(),
+                                     headers={"Authorization": f"Bearer {member.client.access_token}",
+                                              "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return json.loads(resp.read())
+
+    keys = await asyncio.to_thread(query)
+    ssk = next(iter((keys.get("self_signing_keys", {}).get(bot_id, {}).get("keys") or {"": ""})))
+    device = keys.get("device_keys", {}).get(bot_id, {}).get(device_id, {})
+    if bot_id in keys.get("master_keys", {}) and ssk in device.get("signatures", {}).get(bot_id, {}):
+        return ("the bot published its cross-signing identity and signed its device with it: "
+                "Element shows its messages as verified by their owner")
+    return "the bot has no cross-signing identity yet"
+
+
+async def dm_clean(dm: str, member: Member, bot_id: str, code: str) -> None:
+    print("\n== The DM cleans itself (20 seconds in this demo, 10 minutes by default)")
+    print("   the member's messages with the case code were deleted as soon as the bot had read them;")
+    print("   the bot's answers naming the case go after the delay. The member's client reads the DM back:")
+    await asyncio.sleep(25)
+    await member.sync()
+    resp = await member.client.room_messages(dm, start=None, limit=200)  # the homeserver's copy, decrypted
+    chunk = getattr(resp, "chunk", [])
+    left = [e for e in chunk if code in (getattr(e, "body", "") or "")]
+    redacted = sum(1 for e in chunk if type(e).__name__ == "RedactedEvent")
+    print(f"   {redacted} messages are deleted; messages still holding the code: {len(left)}")
 
 
 async def checkin(dm: str, member: Member, bot_id: str) -> None:

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Callable
 
-from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, SyncResponse
+from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, RoomPreset, SyncResponse
 
 from devtools.synapse import RegisteredUser
 
@@ -62,8 +62,11 @@ class Member:
         if power:
             initial.append({"type": "m.room.power_levels", "state_key": "",
                             "content": {"users": {self.user_id: 100, **power}}})
+        # A DM as Element makes it: trusted_private_chat, where the invited person gets the same
+        # power as its creator (and so may redact, or turn encryption on).
         resp = await self.client.room_create(name=name, invite=list(invite), is_direct=direct,
-                                             initial_state=initial)
+                                             initial_state=initial,
+                                             preset=RoomPreset.trusted_private_chat if direct else None)
         if not isinstance(resp, RoomCreateResponse):
             raise RuntimeError(f"room_create failed: {resp}")
         await self.sync()

@@ -74,6 +74,10 @@ class FakeClient:
 class FakeRoom:
     levels: dict[str, int] = field(default_factory=dict)  # joined users and their power levels
     notify_room: int = 50  # notifications.room of m.room.power_levels
+    encrypted: bool = True
+
+    def is_encrypted(self) -> bool:
+        return self.encrypted
 
     def power_level(self, user_id: str) -> int:
         return self.levels.get(user_id, 0)
@@ -98,10 +102,16 @@ class FakeOps:
     joined: set[str] = field(default_factory=set)
     uploads: list[tuple[str, str, bytes]] = field(default_factory=list)
     fetched: list[str] = field(default_factory=list)  # thread roots read from the "homeserver"
+    encryption_enabled: list[str] = field(default_factory=list)
+    can_enable_encryption: bool = True
 
     async def thread_replies(self, room_id, root_id, limit=100):
         self.fetched.append(root_id)
         return self.replies.get(root_id, [])
+
+    async def enable_encryption(self, room_id):
+        self.encryption_enabled.append(room_id)
+        return self.can_enable_encryption
 
     async def redact(self, room_id, event_id):
         if not self.can_redact_others and event_id.startswith("$cmd"):
@@ -229,6 +239,8 @@ class Harness:
                       dm: bool = False, lang: str | None = None, thread_root: str | None = None) -> list[Sent]:
         """Run one command line as the bot would; return what it sent."""
         before = len(self.client.sent)
+        if dm:  # a DM as members open it: the member and the bot, end-to-end encrypted
+            self.rooms.setdefault(room, FakeRoom({sender: 0}))
         community = None if dm else await self.services.reads.community_of(self.services.db, room)
         self.commands_run += 1
         ctx = Context(services=self.services, room_id=room, sender=sender, event_id=f"$cmd{self.commands_run}",

@@ -465,3 +465,19 @@ async def test_the_dm_keeps_no_code_label_or_case_text_after_the_cleanup_delay(h
     assert all(s.event_id in redacted for s in naming)  # ...and gone after the delay
     leftover = [s.body for s in in_dm if s.event_id not in redacted]
     assert not any(code in b or label in b or "Samira" in b or "choked" in b for b in leftover)
+
+
+@pytest.mark.parametrize("can_enable", [True, False])
+async def test_an_unencrypted_dm_gets_the_refusal_and_nothing_is_kept_or_posted(h, can_enable):
+    """Redaction does not erase a plain message from the homeserver: only encryption protects it."""
+    h.rooms[DM] = FakeRoom({BOB: 0}, encrypted=False)
+    h.services.matrix.can_enable_encryption = can_enable
+    answer = await dm(h, f"consult {REQUEST}")
+    assert "not end-to-end encrypted" in answer and "nothing was posted" in answer
+    assert ("turned encryption on" in answer) == can_enable
+    assert (DM, f"$cmd{h.commands_run}") in h.services.matrix.redacted  # the text is deleted
+    assert h.services.matrix.encryption_enabled == [DM]
+    assert h.services.desk.draft(DM) is None
+    assert await posted(h) == [] and b"Samira" not in await stored_bytes(h.config.database.url)
+    code = await submit(h, sender=BOB, room="!dm-encrypted:test")  # an encrypted DM works
+    assert "-" in code

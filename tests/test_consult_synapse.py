@@ -8,6 +8,7 @@ id, display name and DM room id, and for unsalted hashes of them.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
@@ -142,3 +143,48 @@ async def test_intake_works_in_an_encrypted_dm(bot_cfg, bot_user, synapse, regis
     finally:
         await fac.close()
         await asker.close()
+
+
+async def _dm_as_read_back(member, dm: str) -> list:
+    """The DM as the member's client reads it back from the homeserver, decrypted where it can."""
+    resp = await member.client.room_messages(dm, start=None, limit=300)
+    return list(resp.chunk)
+
+
+async def test_after_the_cleanup_delay_the_encrypted_dm_links_nobody_to_the_case(bot_cfg, bot_user, members):
+    """Consult, preview, send, replies, followup, status, close in an encrypted DM; then the DM holds
+    no unredacted event with the code, the label or the case text. A plain DM gets the refusal."""
+    fac, asker, colleague = await members("fac", "asker", "colleague")
+    bot = bot_user.user_id
+    cfg = bot_cfg(consultations={"posting_delay_seconds": [0, 0], "dm_cleanup_seconds": 3,
+                                 "require_encrypted_dm": True})
+    async with RunningBot(cfg):
+        room = await fac.room_with("Circle", bot, (asker, colleague))
+        await fac.ask(room, "!cop setup Outaouais circle", bot)
+
+        plain = await asker.dm_with(bot)
+        refusal = body_of(await asker.ask(plain, REQUEST, bot))
+        assert "not end-to-end encrypted" in refusal
+
+        dm = await asker.dm_with(bot, encrypted=True)
+        assert "Preview" in body_of(await asker.ask(dm, REQUEST, bot))
+        ack = body_of(await asker.ask(dm, "send", bot))
+        code = _code(ack)
+        assert "Copy it now" in ack
+        post = await _wait_post(colleague, room, lambda e: body_of(e).startswith("Consultation "))
+        label = re.search(r"Consultation (\S+)", body_of(post)).group(1).strip("*:")
+        await colleague.say(room, "Supervised exchange at a neutral place may help.", thread_root=post["event_id"])
+        await asyncio.sleep(1)
+        assert "Supervised exchange" in body_of(await asker.ask(dm, f"replies {code}", bot))
+        await asker.ask(dm, f"followup {code} The hearing went well.", bot)
+        await asker.ask(dm, "send", bot)
+        await asker.ask(dm, f"status {code}", bot)
+        await asker.ask(dm, f"close {code}", bot)
+        await asyncio.sleep(3 + 15 + 2)  # the delay, the clean-up's 15-second sweep, and a margin
+        events = await _dm_as_read_back(asker, dm)
+    texts = [getattr(e, "body", "") or "" for e in events]
+    assert len(events) > 10  # the DM was read back: the search is not vacuous
+    for needle in (code, label, "Samira", "choked", "hearing went well", "Supervised exchange"):
+        assert not [t for t in texts if needle in t], needle
+    # nothing of it was ever posted from the plain DM: one consultation in the room
+    assert len([e for r, e in colleague.events if r == room and body_of(e).startswith("Consultation ")]) == 1

@@ -86,8 +86,21 @@ async def _choose(ctx, draft: Draft, community: Community, raw: str) -> None:
         await ctx.reply("consult.intro", community=community.name)
 
 
+async def _require_encryption(ctx) -> None:
+    """Case text only in an encrypted DM. Redaction would not erase it from the homeserver
+    (Synapse keeps redacted content for a while, and its search table keeps the words)."""
+    s = ctx.services
+    view = s.rooms(ctx.room_id)
+    if not s.config.consultations.require_encrypted_dm or (view is not None and view.is_encrypted()):
+        return
+    await redact_member_message(ctx)  # it may carry case text
+    turned_on = await s.matrix.enable_encryption(ctx.room_id)
+    raise CheckFailure("consult.encrypted_now" if turned_on else "consult.needs_encryption")
+
+
 @command("consult", aliases=("consulter",), scope="dm")
 async def consult(ctx, *, text: str = "") -> None:
+    await _require_encryption(ctx)
     mine = await _my_communities(ctx)
     if not mine:
         raise CheckFailure("consult.no_community")
@@ -296,6 +309,7 @@ async def _case(ctx, code: str) -> tuple[Consultation, Community]:
 
 @command("followup", aliases=("suivi",), scope="dm")
 async def followup(ctx, code: str, *, text: str) -> None:
+    await _require_encryption(ctx)
     row, community = await _case(ctx, code)
     if row.status != "posted":
         raise CheckFailure("consult.not_open")
