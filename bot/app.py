@@ -37,6 +37,7 @@ from bot.consult.posting import PROVIDER as CONSULT, ConsultJobs
 from bot.consult.replies import REFRESH_S as REPLIES_REFRESH_S
 from bot.context import Context
 from bot.cross_signing_setup import at_start as cross_sign_at_start
+from bot.commands.consult import misplaced
 from bot.dm import intercept
 from bot.framework import Registry, dispatch, incident_id, leading_words
 from bot.i18n import Catalogue
@@ -569,6 +570,8 @@ class CopBot:
                               event_id=event.event_id, is_dm=is_dm, thread_root=root,
                               lang=lang, community=community)
                 if is_dm and await intercept(ctx, text):
+                    return
+                if not is_dm and await misplaced(ctx, text):  # a case command in a shared room
                     return
                 await dispatch(self.services.registry, ctx, text)
             except Exception as exc:  # a failed answer must be visible in the log, never lost quietly

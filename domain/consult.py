@@ -69,6 +69,11 @@ def normalize_code(text: str) -> str | None:
 _CODE_SHAPED = re.compile(r"\b[a-z]+(?:-[a-z]+){3}\b", re.IGNORECASE)
 
 
+def code_shaped(text: str) -> bool:
+    """Four hyphenated words, listed or not: a case code, perhaps mistyped."""
+    return _CODE_SHAPED.search(text) is not None
+
+
 def contains_code(text: str) -> bool:
     """True when the text holds something shaped like a case code (four list words, hyphenated)."""
     words = set(_code_words())

@@ -188,3 +188,35 @@ async def test_after_the_cleanup_delay_the_encrypted_dm_links_nobody_to_the_case
         assert not [t for t in texts if needle in t], needle
     # nothing of it was ever posted from the plain DM: one consultation in the room
     assert len([e for r, e in colleague.events if r == room and body_of(e).startswith("Consultation ")]) == 1
+
+
+async def test_a_case_command_typed_in_the_community_room_is_deleted_and_explained_in_a_dm(
+        bot_cfg, bot_user, members):
+    fac, asker = await members("fac", "asker")
+    bot = bot_user.user_id
+    async with RunningBot(bot_cfg()):
+        room = await fac.room_with("Circle", bot, (asker,))
+        await fac.ask(room, "!cop setup Outaouais circle", bot)
+        levels = await fac.client.room_get_state_event(room, "m.room.power_levels")
+        content = dict(levels.content)
+        content["users"] = {**content.get("users", {}), bot: 50}  # a moderator, so it may redact
+        await fac.client.room_put_state(room, "m.room.power_levels", content)
+        await fac.ask(room, "!cop ping", bot)  # the bot has seen its new level
+        mark = len(asker.events)
+        slip = await asker.say(room, "!cop consult The mother, Samira Haddad, told me he choked her.")
+        code_slip = await asker.say(room, "!cop status acorn-tidal-bravado-sprout")
+        _, told = await asker.wait_for(lambda r, e: r != room and e.get("sender") == bot
+                                       and "I deleted the message" in body_of(e), timeout=30, since=mark)
+        assert told["content"]["msgtype"] == "m.text"
+        await asyncio.sleep(2)
+        await asker.sync()
+        status = await fac.ask(room, "!cop status", bot)  # the community's own status still works
+        assert "Outaouais circle" in body_of(status)
+        resp = await fac.client.room_messages(room, start=None, limit=100)
+    by_id = {e.event_id: e for e in resp.chunk}
+    for event_id in (slip, code_slip):
+        assert type(by_id[event_id]).__name__ == "RedactedEvent", (event_id == slip, type(by_id[event_id]))
+    answered = [e for r, e in asker.events if r == room and e.get("sender") == bot
+                and ((e.get("content") or {}).get("m.relates_to") or {}).get("m.in_reply_to", {}).get("event_id")
+                in (slip, code_slip)]
+    assert answered == []  # nothing about them in the room

@@ -20,9 +20,9 @@ from bot.consult.policy import describe_delay, load_policy
 from bot.consult.posting import PROVIDER, categories_text, redact_draft
 from bot.framework import BadArgument, CheckFailure, command, incident_id
 from bot.logs import fields
-from bot.membership import communities_of
+from bot.membership import communities_of, community_rooms
 from bot.text import Text
-from domain.consult import (MAX_REQUEST_CHARS, contains_code, extract_categories, hash_code, new_code, new_label,
+from domain.consult import (MAX_REQUEST_CHARS, code_shaped, contains_code, extract_categories, hash_code, new_code, new_label,
                             normalize_code)
 from domain import redact
 from domain.timefmt import local
@@ -120,6 +120,31 @@ async def consult(ctx, *, text: str = "") -> None:
         await ctx.reply("consult.which", slugs=", ".join(draft.choices))
         return
     await _choose(ctx, draft, chosen, text)
+
+
+# Words that start a case command. `status` and `close` are community commands in a room too, so
+# they count only with something shaped like a case code.
+_CASE_WORDS = {"consult", "consulter", "followup", "suivi", "replies", "réponses", "reponses"}
+_CODE_WORDS = {"status", "close", "fermer", "statut"}
+
+
+async def misplaced(ctx, text: str) -> bool:
+    """A case command typed in a shared room by mistake: redacted at once, the member told in a
+    DM why. True when it was one (nothing else is done with it)."""
+    words = text.split()
+    first = words[0].lower() if words else ""
+    if not (first in _CASE_WORDS or (first in _CODE_WORDS and code_shaped(text))):
+        return False
+    s = ctx.services
+    redacted = await s.matrix.redact(ctx.room_id, ctx.event_id)
+    log.info("consultation.misplaced_command", **fields(redacted=redacted))
+    try:
+        dm = await s.matrix.dm_room(ctx.sender, exclude=await community_rooms(s))
+    except RuntimeError:
+        return True  # no DM to be had: the message is gone at least, where the bot could
+    await s.sender.send(dm, s.catalogue.render(ctx.lang, "consult.misplaced" if redacted else "consult.misplaced_kept",
+                                               prefix=ctx.prefix), msgtype="m.text")
+    return True
 
 
 # While a request is awaited, these still act as commands; any other message is the request.
