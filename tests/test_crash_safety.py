@@ -115,7 +115,8 @@ async def test_sigkill_at_random_points_loses_nothing_and_sends_nothing_twice(sy
     bot = bot_user.user_id
     folder = tmp_path / "bot"
     config = write_config(folder, synapse.url, bot_user, bot={"catch_up_seconds": 600},
-                          consultations={"posting_delay_seconds": [1, 3], "max_per_day": 50},
+                          consultations={"posting_delay_seconds": [1, 3], "max_per_day": 50, "min_delay_seconds": 0,
+                                         "require_encrypted_dm": False},
                           workshops={"allow_seconds_offsets": True},
                           checkins={"invite_after": f"{INVITE_AFTER}s", "remind_after": f"{REMIND_AFTER}s"})
     proc = BotProcess(config, bot_user.access_token, tmp_path / "bot.log")
