@@ -59,9 +59,9 @@ const ops = {
             if (!toStartOfTimeline) state.events.push(event);
         });
         // Element accepts invitations by a click; these users accept every one.
-        client.on(sdk.RoomMemberEvent.Membership, (_event, member) => {
-            if (member.userId === client.getUserId() && member.membership === "invite") {
-                client.joinRoom(member.roomId).catch((e) => console.warn("join failed:", e.message));
+        client.on(sdk.RoomEvent.MyMembership, (room, membership) => {
+            if (membership === "invite") {
+                client.joinRoom(room.roomId).catch((e) => console.warn("join failed:", e.message));
             }
         });
         const prepared = new Promise((resolve) => {
