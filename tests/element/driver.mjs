@@ -8,15 +8,19 @@
 // at "warn" unless ELEMENT_DRIVER_LOG names another level. Message bodies are never logged here.
 import readline from "node:readline";
 
-// The SDK logs through console; stdout is the protocol channel, so console goes to stderr.
-for (const name of ["log", "info", "debug", "warn", "error", "trace"]) {
-    console[name] = (...args) => process.stderr.write(args.map(String).join(" ") + "\n");
+// The SDK logs through console (loglevel binds console's methods when each logger is made, and
+// sets every one of them to DEBUG itself); stdout is the protocol channel, so console goes to
+// stderr, and what is below ELEMENT_DRIVER_LOG (default warn) is dropped here.
+const RANK = { trace: 0, debug: 1, log: 1, info: 2, warn: 3, error: 4 };
+const threshold = RANK[process.env.ELEMENT_DRIVER_LOG || "warn"] ?? RANK.warn;
+for (const name of Object.keys(RANK)) {
+    console[name] = RANK[name] < threshold
+        ? () => {}
+        : (...args) => process.stderr.write(args.map(String).join(" ") + "\n");
 }
 
 const sdk = await import("matrix-js-sdk");
-const { logger } = await import("matrix-js-sdk/lib/logger.js");
 const cryptoApi = await import("matrix-js-sdk/lib/crypto-api/index.js");
-logger.setLevel(process.env.ELEMENT_DRIVER_LOG || "warn");
 
 const state = {
     client: null,
