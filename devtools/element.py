@@ -58,8 +58,12 @@ class ElementMember:
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=stderr,
                 limit=16 * 1024 * 1024)
         member = cls(user, proc, log)
-        await member.call("start", base_url=homeserver, user_id=user.user_id, access_token=user.access_token,
-                          device_id=user.device_id, password=user.password, timeout=60)
+        try:
+            await member.call("start", base_url=homeserver, user_id=user.user_id, access_token=user.access_token,
+                              device_id=user.device_id, password=user.password, timeout=60)
+        except BaseException:
+            await member.close()
+            raise
         return member
 
     async def _read(self) -> None:
@@ -148,8 +152,10 @@ class ElementMember:
     async def exclude_insecure_devices(self, on: bool = True) -> None:
         await self.call("exclude_insecure_devices", on=on)
 
-    async def download(self, mxc: str) -> dict:
-        return await self.call("download", mxc=mxc)
+    async def download_text(self, content: dict) -> str:
+        """An m.file's text, decrypted when it came encrypted (content["file"])."""
+        args = {"file": content["file"]} if "file" in content else {"mxc": content["url"]}
+        return (await self.call("download", as_text=True, **args))["text"]
 
     async def close(self) -> None:
         if self._proc.returncode is None:

@@ -100,8 +100,11 @@ async def element_members(synapse, register, tmp_path):
         users = await asyncio.gather(*(register(name) for name in names))
         started = await asyncio.gather(*(
             ElementMember.start(synapse.url, user, tmp_path / f"element-{name}.log")
-            for name, user in zip(names, users)))
-        made.extend(started)
+            for name, user in zip(names, users)), return_exceptions=True)
+        made.extend(m for m in started if isinstance(m, ElementMember))  # closed even if another failed
+        for outcome in started:
+            if isinstance(outcome, BaseException):
+                raise outcome
         return list(started)
 
     yield _element_members

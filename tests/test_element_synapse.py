@@ -178,7 +178,7 @@ async def test_plain_and_encrypted_rooms_setup_status_and_an_encrypted_dm_consul
     assert await assert_element_shows_bot_html([fac, asker, colleague], bot) >= 8
 
 
-async def test_reaction_rsvp_its_removal_and_a_counted_thread_reply(bot_cfg, bot_user, element_members):
+async def test_reaction_rsvp_its_removal_the_encrypted_calendar_and_a_counted_thread_reply(bot_cfg, bot_user, element_members):
     fac, bob = await element_members("efac", "ebob")
     await cross_signed(fac, bob)
     bot = bot_user.user_id
@@ -203,6 +203,12 @@ async def test_reaction_rsvp_its_removal_and_a_counted_thread_reply(bot_cfg, bot
         assert "1 yes, 0 maybe, 0 no" in await rsvp_counts("1 yes, 0 maybe, 0 no")
         await bob.redact(room, reaction)  # Element's "Remove" on one's own reaction
         assert "0 yes, 0 maybe, 0 no" in await rsvp_counts("0 yes, 0 maybe, 0 no")
+
+        calendar = await bob.ask(room, "!cop workshops ics", bot)
+        assert_decrypted(calendar)
+        assert calendar["content"]["msgtype"] == "m.file" and "file" in calendar["content"]  # uploaded encrypted
+        ics = await bob.download_text(calendar["content"])
+        assert ics.startswith("BEGIN:VCALENDAR") and ics.count("BEGIN:VEVENT") == 2
 
         prompt = await fac.ask(room, "!cop prompt", bot)
         assert_decrypted(prompt)

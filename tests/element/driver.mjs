@@ -237,11 +237,24 @@ const ops = {
         return {};
     },
 
+    // An attachment as Element fetches it: authenticated media; an encrypted one (content.file)
+    // is checked against its SHA-256 and decrypted with AES-CTR, as matrix-encrypt-attachment does.
     async download(req) {
-        const url = state.client.mxcUrlToHttp(req.mxc, undefined, undefined, undefined, false, true, true);
+        const file = req.file;
+        const mxc = file ? file.url : req.mxc;
+        const url = state.client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true);
         const resp = await fetch(url, { headers: { Authorization: `Bearer ${state.client.getAccessToken()}` } });
         if (!resp.ok) throw new Error(`download failed: HTTP ${resp.status}`);
-        return { size: (await resp.arrayBuffer()).byteLength, content_type: resp.headers.get("content-type") };
+        let data = new Uint8Array(await resp.arrayBuffer());
+        if (file) {
+            const subtle = globalThis.crypto.subtle;
+            const digest = Buffer.from(await subtle.digest("SHA-256", data)).toString("base64").replace(/=+$/, "");
+            if (digest !== file.hashes.sha256.replace(/=+$/, "")) throw new Error("attachment hash mismatch");
+            const key = await subtle.importKey("jwk", file.key, { name: "AES-CTR" }, false, ["decrypt"]);
+            const iv = Buffer.from(file.iv, "base64");
+            data = new Uint8Array(await subtle.decrypt({ name: "AES-CTR", counter: iv, length: 64 }, key, data));
+        }
+        return { size: data.byteLength, text: req.as_text ? Buffer.from(data).toString("utf8") : null };
     },
 
     async stop() {
