@@ -102,8 +102,10 @@ class ElementMember:
                               direct=direct, power=power)
         return out["room_id"]
 
-    async def wait_member(self, room: str, user_id: str, timeout: float = 20) -> None:
-        await self.call("wait_member", room=room, user=user_id, timeout_ms=int(timeout * 1000), timeout=timeout + 5)
+    async def wait_member(self, room: str, user_id: str, timeout: float = 20,
+                          membership: str | list[str] = "join") -> None:
+        await self.call("wait_member", room=room, user=user_id, membership=membership,
+                        timeout_ms=int(timeout * 1000), timeout=timeout + 5)
 
     async def room_with(self, name: str, bot_id: str, others: tuple["ElementMember", ...] = (),
                         encrypted: bool = False) -> str:

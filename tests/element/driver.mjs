@@ -134,8 +134,9 @@ const ops = {
     },
 
     async wait_member(req) {
-        await until(`${req.user} to join`, req.timeout_ms ?? 15000, () =>
-            state.client.getRoom(req.room)?.getMember(req.user)?.membership === "join",
+        const wanted = [].concat(req.membership || "join"); // one membership or a list of them
+        await until(`${req.user}'s membership ${wanted}`, req.timeout_ms ?? 15000, () =>
+            wanted.includes(state.client.getRoom(req.room)?.getMember(req.user)?.membership),
         );
         return {};
     },
