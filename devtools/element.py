@@ -138,12 +138,13 @@ class ElementMember:
         return await self.call("wait_event", timeout_ms=int(timeout * 1000), timeout=timeout + 10, **match)
 
     async def ask(self, room: str, body: str, bot_id: str, timeout: float = 20,
-                  thread_root: str | None = None) -> dict:
-        """Send, and return the bot's first message after it in that room."""
+                  thread_root: str | None = None, contains: str | None = None) -> dict:
+        """Send, and return the bot's first message after it in that room (the first that
+        contains `contains`, when other messages of the bot may come in between)."""
         since = await self.mark()
         own = await self.say(room, body, thread_root=thread_root)
         return await self.wait_for(timeout, room=room, sender=bot_id, type="m.room.message",
-                                   after=own, since=since)
+                                   after=own, since=since, body_contains=contains)
 
     async def messages_from(self, sender: str) -> list[dict]:
         return await self.call("messages_from", sender=sender)

@@ -164,14 +164,18 @@ async def test_plain_and_encrypted_rooms_setup_status_and_an_encrypted_dm_consul
                                       "call her at 514-555-0199. How can we plan it safely? #IPV", bot)
         assert_decrypted(preview)
         assert "Samira" not in body_of(preview) and "[phone]" in body_of(preview)
-        ack = await asker.ask(dm, "send", bot)
+        ack = await asker.ask(dm, "send", bot, contains="`")
         code = re.search(r"`([a-z]+(?:-[a-z]+){3})`", body_of(ack)).group(1)
 
         post = await colleague.wait_for(30, room=room, sender=bot, body_startswith="Consultation ")
         assert_decrypted(post)
         assert "[name]" in body_of(post) and "Samira" not in body_of(post) and "514-555" not in body_of(post)
         await colleague.say(room, "Has anyone looked at the father's access to weapons?", thread_root=post["event_id"])
-        digest = await asker.ask(dm, f"replies {code}", bot)
+        for _ in range(20):  # until the bot has read the reply (other notices may come between)
+            digest = await asker.ask(dm, f"replies {code}", bot, contains="consultation")
+            if "weapons" in body_of(digest):
+                break
+            await asyncio.sleep(0.5)
         assert_decrypted(digest)
         assert "weapons" in body_of(digest)
 
@@ -210,7 +214,7 @@ async def test_reaction_rsvp_its_removal_the_encrypted_calendar_and_a_counted_th
         ics = await bob.download_text(calendar["content"])
         assert ics.startswith("BEGIN:VCALENDAR") and ics.count("BEGIN:VEVENT") == 2
 
-        prompt = await fac.ask(room, "!cop prompt", bot)
+        prompt = await fac.ask(room, "!cop prompt", bot, contains="Reflective prompt")
         assert_decrypted(prompt)
         assert prompt["content"]["msgtype"] == "m.text" and body_of(prompt).startswith("Reflective prompt")
         await bob.say(room, "What helps me is calling the shelter worker before court.", thread_root=prompt["event_id"])
