@@ -89,7 +89,10 @@ class ElementMember:
         assert self._proc.stdin is not None
         self._proc.stdin.write(json.dumps({"id": request_id, "op": op, **args}).encode() + b"\n")
         await self._proc.stdin.drain()
-        return await asyncio.wait_for(future, timeout)
+        try:
+            return await asyncio.wait_for(future, timeout)
+        finally:
+            self._waiting.pop(request_id, None)  # a late answer is dropped
 
     # The operations, named as an Element user would do them.
 
@@ -164,7 +167,7 @@ class ElementMember:
         if self._proc.returncode is None:
             try:
                 await self.call("stop", timeout=10)
-            except (DriverError, asyncio.TimeoutError):
+            except (DriverError, asyncio.TimeoutError, ConnectionError):  # it may have died already
                 pass
             try:
                 await asyncio.wait_for(self._proc.wait(), 10)
