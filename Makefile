@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test test-fast bench install clean
+.PHONY: demo test test-fast bench install install-element clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,6 +12,16 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+# The simulated Element users of tests/test_element_synapse.py: matrix-js-sdk with Rust crypto
+# and Node 22 (the npm `node` package), pinned in tests/element/package-lock.json.
+ELEMENT := tests/element
+$(ELEMENT)/node_modules/.installed: $(ELEMENT)/package.json $(ELEMENT)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	cd $(ELEMENT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-element: $(ELEMENT)/node_modules/.installed
 
 demo: $(VENV)/.installed
 	$(PY) -m devtools.demo
@@ -23,7 +33,7 @@ PG_TESTS := tests/test_storage.py tests/test_copy_db.py tests/test_postgres.py t
 	tests/test_checkins.py tests/test_summaries.py tests/test_consult.py \
 	tests/test_workshops_synapse.py tests/test_consult_synapse.py
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(ELEMENT)/node_modules/.installed
 	$(PY) -m pytest -q
 	COPBOT_TEST_DATABASE=postgres $(PY) -m pytest -q -rs $(PG_TESTS)
 
@@ -42,4 +52,4 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.matrix_bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache $(ELEMENT)/node_modules

@@ -11,6 +11,7 @@ import pytest
 
 from devtools import postgres as pg
 from devtools.botrun import bot_config
+from devtools.element import ElementMember
 from devtools.member import Member
 from devtools.synapse import Synapse
 
@@ -87,6 +88,27 @@ async def members(synapse, register, tmp_path):
     yield _members
     for member in made:
         await member.close()
+
+
+@pytest.fixture
+async def element_members(synapse, register, tmp_path):
+    """element_members("alice") -> simulated Element users (matrix-js-sdk, Rust crypto), closed
+    after the test. Fails, rather than skips, when the npm packages are missing."""
+    made: list[ElementMember] = []
+
+    async def _element_members(*names: str) -> list[ElementMember]:
+        users = await asyncio.gather(*(register(name) for name in names))
+        started = await asyncio.gather(*(
+            ElementMember.start(synapse.url, user, tmp_path / f"element-{name}.log")
+            for name, user in zip(names, users)), return_exceptions=True)
+        made.extend(m for m in started if isinstance(m, ElementMember))  # closed even if another failed
+        for outcome in started:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return list(started)
+
+    yield _element_members
+    await asyncio.gather(*(member.close() for member in made))
 
 
 @pytest.fixture
