@@ -12,10 +12,12 @@ So neither the number of statements nor the size of what comes back grows with t
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, literal_column, or_, union_all
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,7 +25,7 @@ from domain.checkins import ITEMS
 from domain.report import Period, StageStep
 from storage import workshops as wq
 from storage.models import (Checkin, CheckinInvite, CheckinRound, Consultation, ConsultationFollowup,
-                            ImpactReport, PromptPost, StageChange, Workshop)
+                            ImpactReport, PromptPost, StageChange, SummarySnapshot, Workshop)
 
 
 async def _rows(session: AsyncSession, query) -> list:
@@ -196,6 +198,58 @@ async def _workshops(session: AsyncSession, community_id: int, periods: list[Per
         c = counts[row.id]
         p.rsvp, p.attended = {k: c[k] for k in ("yes", "maybe", "no")}, c["here"]
         p.workshop_at, p.workshop_state = row.starts_at, row.state
+
+
+FROZEN = ("prompts", "replies", "repliers", "opened", "followed_up", "closed", "invited", "checkins", "stories",
+          "attended", "rsvp", "categories", "tags")
+
+
+def _counts_of(p: Period) -> str:
+    data = {name: getattr(p, name) for name in FROZEN}
+    data["items"] = {item: {("n" if v is None else str(v)): n for v, n in counts.items()}
+                     for item, counts in p.items.items()}
+    return json.dumps(data, sort_keys=True)
+
+
+def _load(p: Period, text: str) -> None:
+    data = json.loads(text)
+    for name in FROZEN:
+        setattr(p, name, data[name])
+    p.items = {item: {(None if v == "n" else int(v)): n for v, n in counts.items()}
+               for item, counts in data["items"].items()}
+
+
+async def freeze(session: AsyncSession, community_id: int, closed: list[Period], now: datetime) -> None:
+    """Closed periods keep the counts they were first released with (migration v0009): counted
+    periods that have a snapshot take its counts; the others are stored as they are now."""
+    if not closed:
+        return
+
+    async def stored() -> dict[int, SummarySnapshot]:
+        return {r.workshop: r for r in (await session.exec(select(SummarySnapshot).where(
+            SummarySnapshot.community_id == community_id))).all()}
+
+    rows, new = await stored(), []
+    for p in closed:
+        row = rows.get(p.workshop)
+        if row is not None and row.period_start == p.start and row.period_end == p.end:
+            _load(p, row.counts)
+        elif row is None:
+            new.append(SummarySnapshot(community_id=community_id, workshop=p.workshop, period_start=p.start,
+                                       period_end=p.end, counts=_counts_of(p), made_at=now))
+        # A snapshot for other dates (the series was changed before that workshop): counted afresh.
+    if not new:
+        return
+    session.add_all(new)
+    try:
+        await session.commit()
+    except IntegrityError:  # another summary froze them first: use those
+        await session.rollback()
+        rows = await stored()
+        for p in closed:
+            row = rows.get(p.workshop)
+            if row is not None and row.period_start == p.start and row.period_end == p.end:
+                _load(p, row.counts)
 
 
 SUMMED = ("prompts", "replies", "repliers", "opened", "followed_up", "closed", "invited", "checkins", "stories")

@@ -205,3 +205,17 @@ async def test_min_group_cannot_go_below_five_even_if_the_config_says_less(h):
     assert "never lowered" in answer[0].body
     assert "fewer than 8 responses" in (await h.command("summary min-group 8", sender=FAC, room=ROOM))[0].body
     assert "fewer than 5" in (await h.command("summary min-group 5", sender=FAC, room=ROOM))[0].body
+
+
+async def test_a_released_column_keeps_its_counts_after_a_member_is_forgotten(h):
+    await h.command("summary workshop 2", sender=COORD, room=ROOM)
+    before = in_dm(h)[-1].body
+    assert "(n=5)" in before
+    async with h.services.db() as session:  # what forget-me does to one of the five
+        from sqlmodel import select
+        row = (await session.exec(select(Checkin).where(Checkin.member_key == "k4"))).one()
+        await session.delete(row)
+        await session.commit()
+    await h.command("summary workshop 2", sender=COORD, room=ROOM)
+    after = in_dm(h)[-1].body
+    assert after == before  # the frozen counts: the difference would be k4's answers

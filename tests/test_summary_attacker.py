@@ -2,7 +2,8 @@
 
 A property-based test. Hypothesis makes a community with four workshops and a sequence of
 moments: the clock moves on, members check in (answers with "not applicable", tags, stories),
-consultations are opened and some closed, members RSVP and attend. At each moment the
+consultations are opened and some closed, members RSVP and attend, and earlier check-ins are
+deleted (`forget-me`, `impact delete`), in closed periods too. At each moment the
 attacker asks for every summary a coordinator can ask for: `summary series csv`, `summary
 workshop N csv` for every N, `summary since D csv` for many dates D, and `copbot export`; it
 reads every number in the Matrix message (its HTML tables), the CSV files and the export.
@@ -51,6 +52,7 @@ step = st.fixed_dictionaries({
     "consultations": st.lists(st.tuples(st.sampled_from(CATS), st.booleans()), max_size=3),
     "rsvps": st.lists(st.sampled_from(["yes", "maybe", "no"]), max_size=3),
     "attended": st.integers(0, 3),
+    "forget": st.lists(st.integers(0, 40), max_size=2),  # check-ins deleted (forget-me, impact delete)
 })
 
 
@@ -245,17 +247,23 @@ async def scenario(tmp_path, steps, since_days) -> list[str]:
             community = await communities.by_room(session, ROOM)
             series = await wq.series(session, community.id)
         world = World(community.created_at, [w.starts_at for w in series])
-        serial, released = 0, 0
+        serial, released, made = 0, 0, []
         for moment, s in enumerate(steps):
             h.clock.at = h.clock.now() + timedelta(days=s["days"], hours=moment % 5)
             now = h.clock.now()
             upcoming = next((w for w in series if w.starts_at > now), None)
             async with h.services.db() as session:
+                for index in s["forget"]:  # any earlier check-in, in a closed period or not
+                    if made:
+                        gone = await session.get(Checkin, made.pop(index % len(made)))
+                        await session.delete(gone)
+                await session.flush()
                 for answers, tag, story in s["checkins"]:
                     serial += 1
                     session.add(Checkin(community_id=community.id, member_key=f"k{serial}", period=0,
                                         answers=",".join(answers), tags=tag, text="A story" if story else None,
-                                        consent=False, created_at=now))
+                                        consent=False, created_at=now, id=serial))
+                    made.append(serial)
                 for category, closed in s["consultations"]:
                     serial += 1
                     session.add(Consultation(community_id=community.id, label=f"C{serial}", code_hash=f"h{serial}",

@@ -78,6 +78,7 @@ async def gather(services: "Services", community: Community, scope: str, *, work
         for i, p in enumerate(series):
             p.members, p.span = members, (i, i + 1)
         await q.fill_all(session, community.id, series)
+        await q.freeze(session, community.id, series, now)  # a released column never changes
         disclosure = Disclosure(series, k)
         n, since_from = len(series), None
         if scope == "workshop":
