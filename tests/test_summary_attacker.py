@@ -17,7 +17,9 @@ algebra (potentials along paths: sums and differences of any released figures, f
 moments) the count between every two instants it can connect. That covers every pair of
 released figures, Σ minus the visible columns, `since D1` minus `since D2`, and a column
 before and after one more check-in. The property: no count it can work out, released or
-derived, is between 1 and k−1. Percentages are turned back into counts via n.
+derived, is between 1 and k−1. Percentages are turned back into counts via n. A facilitator
+may change the minimum group on the way (5, 6, 8): together, the figures released under each
+still give nothing between 1 and 4 (k = 5, the floor).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ step = st.fixed_dictionaries({
     "rsvps": st.lists(st.sampled_from(["yes", "maybe", "no"]), max_size=3),
     "attended": st.integers(0, 3),
     "forget": st.lists(st.integers(0, 40), max_size=2),  # check-ins deleted (forget-me, impact delete)
+    "min_group": st.sampled_from([None, None, 5, 6, 8]),  # a facilitator raises or lowers it on the way
 })
 
 
@@ -278,6 +281,8 @@ async def scenario(tmp_path, steps, since_days) -> list[str]:
                         session.add(Attendance(workshop_id=upcoming.id, member_key=f"a{serial}", source="here",
                                                at=now))
                 await session.commit()
+            if s["min_group"]:
+                await h.command(f"summary min-group {s['min_group']}", sender=FAC, room=ROOM)
             asks = ["summary series csv"] + [f"summary workshop {n} csv" for n in range(1, 5)]
             asks += [f"summary since {(world.created + timedelta(days=d)).date().isoformat()} csv" for d in since_days]
             for ask in asks:
