@@ -173,8 +173,9 @@ async def test_an_open_period_is_not_summarised_until_its_workshop_is_over(h):
 
 
 async def test_since_is_snapped_to_the_next_workshop_and_says_so(h):
-    await h.command("summary since 2027-01-15", sender=COORD, room=ROOM)
-    body = in_dm(h)[-1].body
+    await h.command("summary since 2027-01-15 csv chart", sender=COORD, room=ROOM)
+    body = [s.body for s in in_dm(h) if s.content["msgtype"] == "m.notice"][-1]
+    assert [name for name, _, _ in h.services.matrix.uploads][-1] == "north-circle-summary.png"
     assert "Counted from Tue 2027-01-19 10:00 EST (the first workshop boundary on or after that date)" in body
     assert "columns W2 to W2" in body and "(n=5)" in body
     refused = await h.command("summary since 2027-02-01", sender=COORD, room=ROOM)
