@@ -186,7 +186,8 @@ async def summary(db, members: int) -> tuple[list[Period], Period]:
     async with db() as session:
         community = await session.get(Community, 1)
     services = SimpleNamespace(db=db, clock=FrozenClock(NOW), config=None)
-    return await gather(services, community, "series", members=members)
+    found = await gather(services, community, "series", members=members, k=5)
+    return found.columns, found.total
 
 
 def _plans(path: Path, statements: list[tuple[str, tuple]]) -> list[dict]:

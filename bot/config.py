@@ -103,8 +103,9 @@ def _offset(value: str) -> str | None:
     return 'must be a number and a unit (s, m, h, d, w), e.g. "14d"'
 
 
-def _at_least_two(value: int) -> str | None:
-    return None if value >= 2 else "must be 2 or more; 5 is the default and the recommended minimum"
+def _at_least_five(value: int) -> str | None:
+    # Never below 5 (issue 21 §3): a summary may show any group of this size or more.
+    return None if 5 <= value <= 100 else "must be from 5 (the default and the floor) up to 100"
 
 
 def _inviters(values: list) -> str | None:
@@ -163,7 +164,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any, Check | None]]] = {
         "draft_hours": (int, 72, _positive),
     },
     "summaries": {
-        "min_group_size": (int, 5, _at_least_two),
+        "min_group_size": (int, 5, _at_least_five),
     },
     "database": {
         "url": (str, "sqlite+aiosqlite:///data/copbot.db", _db_url),

@@ -45,3 +45,6 @@ class Period:
     tags: dict[str, int] = field(default_factory=dict)
     stories: int = 0
     quotable: list[str] = field(default_factory=list)  # consented, scrubbed, newest first, at most 3
+    # Which closed columns of the series this period adds up: (first, past the last), 0-based; what
+    # domain/disclosure.py decides releases on. None for a period outside the series.
+    span: tuple[int, int] | None = None

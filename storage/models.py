@@ -324,6 +324,18 @@ class ImpactReport(SQLModel, table=True):
     created_at: datetime = Field(sa_type=AwareDateTime)
 
 
+class SummarySnapshot(SQLModel, table=True):
+    """The counts of a closed summary period, frozen the first time they are released (migration v0009)."""
+
+    __tablename__ = "summary_snapshots"
+    community_id: int = Field(foreign_key="communities.id", primary_key=True)
+    workshop: int = Field(primary_key=True)
+    period_start: datetime = Field(sa_type=AwareDateTime)
+    period_end: datetime = Field(sa_type=AwareDateTime)
+    counts: str  # JSON: aggregates only
+    made_at: datetime = Field(sa_type=AwareDateTime)
+
+
 class SummarySettings(SQLModel, table=True):
     __tablename__ = "summary_settings"
     community_id: int = Field(foreign_key="communities.id", primary_key=True)

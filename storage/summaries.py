@@ -12,10 +12,12 @@ So neither the number of statements nor the size of what comes back grows with t
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import case, literal_column, union_all
+from sqlalchemy import case, literal_column, or_, union_all
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,7 +25,7 @@ from domain.checkins import ITEMS
 from domain.report import Period, StageStep
 from storage import workshops as wq
 from storage.models import (Checkin, CheckinInvite, CheckinRound, Consultation, ConsultationFollowup,
-                            ImpactReport, PromptPost, StageChange)
+                            ImpactReport, PromptPost, StageChange, SummarySnapshot, Workshop)
 
 
 async def _rows(session: AsyncSession, query) -> list:
@@ -198,6 +200,58 @@ async def _workshops(session: AsyncSession, community_id: int, periods: list[Per
         p.workshop_at, p.workshop_state = row.starts_at, row.state
 
 
+FROZEN = ("prompts", "replies", "repliers", "opened", "followed_up", "closed", "invited", "checkins", "stories",
+          "attended", "rsvp", "categories", "tags")
+
+
+def _counts_of(p: Period) -> str:
+    data = {name: getattr(p, name) for name in FROZEN}
+    data["items"] = {item: {("n" if v is None else str(v)): n for v, n in counts.items()}
+                     for item, counts in p.items.items()}
+    return json.dumps(data, sort_keys=True)
+
+
+def _load(p: Period, text: str) -> None:
+    data = json.loads(text)
+    for name in FROZEN:
+        setattr(p, name, data[name])
+    p.items = {item: {(None if v == "n" else int(v)): n for v, n in counts.items()}
+               for item, counts in data["items"].items()}
+
+
+async def freeze(session: AsyncSession, community_id: int, closed: list[Period], now: datetime) -> None:
+    """Closed periods keep the counts they were first released with (migration v0009): counted
+    periods that have a snapshot take its counts; the others are stored as they are now."""
+    if not closed:
+        return
+
+    async def stored() -> dict[int, SummarySnapshot]:
+        return {r.workshop: r for r in (await session.exec(select(SummarySnapshot).where(
+            SummarySnapshot.community_id == community_id))).all()}
+
+    rows, new = await stored(), []
+    for p in closed:
+        row = rows.get(p.workshop)
+        if row is not None and row.period_start == p.start and row.period_end == p.end:
+            _load(p, row.counts)
+        elif row is None:
+            new.append(SummarySnapshot(community_id=community_id, workshop=p.workshop, period_start=p.start,
+                                       period_end=p.end, counts=_counts_of(p), made_at=now))
+        # A snapshot for other dates (the series was changed before that workshop): counted afresh.
+    if not new:
+        return
+    session.add_all(new)
+    try:
+        await session.commit()
+    except IntegrityError:  # another summary froze them first: use those
+        await session.rollback()
+        rows = await stored()
+        for p in closed:
+            row = rows.get(p.workshop)
+            if row is not None and row.period_start == p.start and row.period_end == p.end:
+                _load(p, row.counts)
+
+
 SUMMED = ("prompts", "replies", "repliers", "opened", "followed_up", "closed", "invited", "checkins", "stories")
 
 
@@ -213,29 +267,40 @@ def add_up(columns: list[Period], total: Period) -> Period:
     return total
 
 
-async def fill_whole(session: AsyncSession, community_id: int, total: Period) -> None:
-    """What does not add up across periods: the stage history and the newest quotable stories."""
+async def fill_whole(session: AsyncSession, community_id: int, total: Period,
+                     quote_from: list[Period] | None = None) -> None:
+    """What does not add up across periods: the stage history and the newest quotable stories,
+    these taken only from the periods in `quote_from` (all of the total's time when None)."""
     changes = (await session.exec(select(StageChange).where(StageChange.community_id == community_id,
                                                             StageChange.at < total.end)
                                   .order_by(StageChange.at, StageChange.id))).all()
     _stage(changes, total)
+    ranges = [(total.start, total.end)] if quote_from is None else [(p.start, p.end) for p in quote_from]
+    if not ranges:
+        total.quotable = []
+        return
+    within = or_(*[(Checkin.created_at >= a) & (Checkin.created_at < b) for a, b in ranges])
     total.quotable = list((await session.exec(select(Checkin.text).where(
-        Checkin.community_id == community_id, Checkin.created_at >= total.start, Checkin.created_at < total.end,
+        Checkin.community_id == community_id, within,
         Checkin.consent.is_(True), Checkin.text.is_not(None)).order_by(Checkin.created_at.desc()).limit(3))).all())
 
 
-async def periods(session: AsyncSession, community_id: int, created: datetime, now: datetime) -> list[Period]:
-    """One period per workshop held or planned so far, each from the previous workshop up to this
-    one (or up to now when it is still ahead), then the time since the last workshop."""
+async def periods(session: AsyncSession, community_id: int, created: datetime,
+                  now: datetime) -> tuple[list[Period], Workshop | None]:
+    """The closed periods (issue 21 §3): one per workshop that is over, each from the previous
+    workshop up to this one; and the next workshop, whose period is still open (None when no
+    workshop is ahead). The time after the last workshop that is over is never a column: its
+    counts still change, and a column before and after one more check-in would tell that one."""
     series = [w for w in await wq.series(session, community_id) if w.state == "planned"]
     out, start = [], created
     for w in series:
-        end = min(w.starts_at, now)
-        out.append(Period(label=f"W{w.number}", start=start, end=end, workshop=w.number))
-        start = end
-        if w.starts_at > now:
-            break
-    else:
-        if start < now:
-            out.append(Period(label="+", start=start, end=now))
-    return out
+        if not is_over(w, now):
+            return out, w
+        out.append(Period(label=f"W{w.number}", start=start, end=w.starts_at, workshop=w.number))
+        start = w.starts_at
+    return out, None
+
+
+def is_over(workshop: Workshop, now: datetime) -> bool:
+    """A workshop's period is closed once the workshop is over: its RSVPs are closed then too."""
+    return now > workshop.starts_at + timedelta(minutes=workshop.duration_min)

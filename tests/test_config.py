@@ -43,6 +43,7 @@ def test_example_config_is_valid_and_documents_every_key(tmp_path):
     ("database", "url", "mysql://x", "[database].url: must start with sqlite+aiosqlite://"),
     ("logging", "level", "LOUD", "[logging].level: must be one of"),
     ("matrix", "allowed_inviters", ["alice"], "[matrix].allowed_inviters: entry 'alice'"),
+    ("summaries", "min_group_size", 4, "[summaries].min_group_size: must be from 5"),  # issue 21 §3: floor 5
 ])
 def test_bad_values_name_their_key(section, key, value, expect):
     raw = {s: dict(v) for s, v in MINIMAL.items()}

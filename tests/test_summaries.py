@@ -71,10 +71,10 @@ async def test_series_summary_has_exact_percentages_and_hides_small_groups(h):
 
 
 async def test_four_respondents_hide_stories_and_items_five_show_them(h):
-    await h.command("summary since 2027-02-01", sender=COORD, room=ROOM)
+    await h.command("summary since 2027-01-15", sender=COORD, room=ROOM)
     assert "“Story" in in_dm(h)[-1].body
     await h.command("summary min-group 6", sender=FAC, room=ROOM)
-    await h.command("summary since 2027-02-01", sender=COORD, room=ROOM)
+    await h.command("summary since 2027-01-15", sender=COORD, room=ROOM)
     body = in_dm(h)[-1].body
     assert "“Story" not in body and "20.0%" not in body and "fewer than 6 responses" in body
     assert "never lowered" in (await h.command("summary min-group 4", sender=FAC, room=ROOM))[0].body
@@ -150,3 +150,73 @@ async def test_a_summary_asked_in_a_dm_thread_comes_with_its_files_in_that_threa
     assert [s.content["msgtype"] for s in sent] == ["m.notice", "m.file", "m.file", "m.image"]
     assert all(s.content["m.relates_to"]["event_id"] == "$ask" for s in sent)
     assert all(s.content["m.relates_to"]["rel_type"] == "m.thread" for s in sent)
+
+
+# --- disclosure control (issue 21 §3) ------------------------------------------------------------
+
+async def test_an_open_period_is_not_summarised_until_its_workshop_is_over(h):
+    h.clock.at = datetime(2027, 2, 20, 12, 0, tzinfo=TZ)  # the five check-ins are in W2's period, still open
+    refused = await h.command("summary workshop 2", sender=COORD, room=ROOM)
+    assert "Workshop 2 (Tue 2027-03-02 10:00 EST) is not over yet" in refused[-1].body
+    await h.command("summary series csv", sender=COORD, room=ROOM)
+    body = [s.body for s in in_dm(h) if s.content["msgtype"] == "m.notice"][-1]
+    assert "The period leading up to workshop 2 (Tue 2027-03-02 10:00 EST) is still open" in body
+    assert "%)" not in body and "(n=" not in body and "collab.risk" not in body and "Story" not in body
+    files = {name: data.decode() for name, _, data in h.services.matrix.uploads}
+    assert all("W2" not in text and "(n=" not in text for text in files.values())
+    h.clock.at = datetime(2027, 3, 2, 11, 0, tzinfo=TZ)  # the workshop is on: still open
+    await h.command("summary series", sender=COORD, room=ROOM)
+    assert "20.0%" not in in_dm(h)[-1].body
+    h.clock.at = datetime(2027, 3, 2, 12, 1, tzinfo=TZ)  # over (two hours): W2 is released
+    await h.command("summary series", sender=COORD, room=ROOM)
+    assert "4: 20.0% · 3: 40.0% · 2: 20.0% · 1: 20.0% (n=5)" in in_dm(h)[-1].body
+
+
+async def test_since_is_snapped_to_the_next_workshop_and_says_so(h):
+    await h.command("summary since 2027-01-15 csv chart", sender=COORD, room=ROOM)
+    body = [s.body for s in in_dm(h) if s.content["msgtype"] == "m.notice"][-1]
+    assert [name for name, _, _ in h.services.matrix.uploads][-1] == "north-circle-summary.png"
+    assert "Counted from Tue 2027-01-19 10:00 EST (the first workshop boundary on or after that date)" in body
+    assert "columns W2 to W2" in body and "(n=5)" in body
+    refused = await h.command("summary since 2027-02-01", sender=COORD, room=ROOM)
+    assert "No closed period starts on or after 2027-02-01" in refused[-1].body
+    await h.command("summary since 2026-12-01", sender=COORD, room=ROOM)
+    assert "Counted from the start of the community" in in_dm(h)[-1].body
+
+
+async def test_sigma_is_withheld_when_it_minus_a_column_is_one_answer(h):
+    async with h.services.db() as session:
+        community = await communities.by_room(session, ROOM)
+        session.add(Checkin(community_id=community.id, member_key="early", period=0, answers="1,1,1,1,1",
+                            tags="", consent=False, created_at=datetime(2027, 1, 15, 9, 0, tzinfo=TZ)))
+        await session.commit()
+    for ask in ("summary series csv", "summary workshop 1", "summary workshop 2", "summary since 2027-01-01"):
+        await h.command(ask, sender=COORD, room=ROOM)
+    series, w1, w2, since = (s.body for s in in_dm(h) if s.content["msgtype"] == "m.notice")
+    safety = next(line for line in series.splitlines() if line.startswith("It helped me better ensure"))
+    assert safety.count("(n=5)") == 1 and "withheld (it would reveal a small group" in safety  # Σ: 6 − 5 = 1
+    assert "(n=6)" not in series + since and "(n=1)" not in series + w1
+    assert "withheld" in since and "(n=5)" in w2
+    csv_text = next(data for name, _, data in h.services.matrix.uploads if name.endswith("items.csv")).decode()
+    assert "(n=6)" not in csv_text and "withheld" in csv_text
+
+
+async def test_min_group_cannot_go_below_five_even_if_the_config_says_less(h):
+    answer = await h.command("summary min-group 4", sender=FAC, room=ROOM)
+    assert "never lowered" in answer[0].body
+    assert "fewer than 8 responses" in (await h.command("summary min-group 8", sender=FAC, room=ROOM))[0].body
+    assert "fewer than 5" in (await h.command("summary min-group 5", sender=FAC, room=ROOM))[0].body
+
+
+async def test_a_released_column_keeps_its_counts_after_a_member_is_forgotten(h):
+    await h.command("summary workshop 2", sender=COORD, room=ROOM)
+    before = in_dm(h)[-1].body
+    assert "(n=5)" in before
+    async with h.services.db() as session:  # what forget-me does to one of the five
+        from sqlmodel import select
+        row = (await session.exec(select(Checkin).where(Checkin.member_key == "k4"))).one()
+        await session.delete(row)
+        await session.commit()
+    await h.command("summary workshop 2", sender=COORD, room=ROOM)
+    after = in_dm(h)[-1].body
+    assert after == before  # the frozen counts: the difference would be k4's answers

@@ -12,8 +12,10 @@ from bot.framework import BadArgument, CheckFailure, command
 from bot.logs import fields
 from bot.membership import community_rooms
 from bot.roles import COORDINATOR, FACILITATOR, facilitator_only, roles_in
-from bot.summaries.gather import NotYet, gather, min_group
-from bot.summaries.render import Renderer, csv_files, render
+from bot.summaries.gather import NothingSince, NotYet, StillOpen, gather, min_group
+from bot.summaries.render import Renderer, csv_files, notes, render
+from bot.workshops import texts
+from domain.disclosure import MIN_GROUP_FLOOR
 from bot.summaries.chart import chart_png
 from domain.workshops import parse_date
 from storage import settings
@@ -80,18 +82,29 @@ async def summary(ctx, *, args: str = "") -> None:
     request = _parse(args)
     community = await _community(ctx, request["cop"])
     ctx.lang = community.language
+    k = await min_group(ctx.services, community.id)
     try:
-        columns, total = await gather(ctx.services, community, request["scope"], workshop=request.get("workshop"),
-                                      since=request.get("since"))
+        found = await gather(ctx.services, community, request["scope"], workshop=request.get("workshop"),
+                             since=request.get("since"), k=k)
     except NotYet:
         raise BadArgument("summary.no_such_workshop", number=request["workshop"], prefix=ctx.prefix) from None
-    renderer = Renderer(ctx.t, community.timezone, await min_group(ctx.services, community.id))
+    except StillOpen as open_:
+        raise CheckFailure("summary.still_open", number=open_.workshop.number,
+                           when=texts.when(ctx.t, open_.workshop.starts_at, community.timezone)) from None
+    except NothingSince as none:
+        nxt = none.next_workshop
+        raise CheckFailure("summary.nothing_since", since=request["since"].isoformat(),
+                           next=ctx.t("summary.nothing_since_next", number=nxt.number,
+                                      when=texts.when(ctx.t, nxt.starts_at, community.timezone)).plain
+                           if nxt else "") from None
+    columns, total = found.columns, found.total
+    renderer = Renderer(ctx.t, community.timezone, k, found.disclosure)
     title = ctx.t(f"summary.title_{request['scope']}", name=community.name, number=request.get("workshop", ""),
                   since=request.get("since", ""))
     dm = ctx.room_id if ctx.is_dm else \
         await ctx.services.matrix.dm_room(ctx.sender, exclude=await community_rooms(ctx.services))
     thread = ctx.thread_root if ctx.is_dm else None  # a room's thread does not exist in the DM
-    await ctx.services.sender.send(dm, render(renderer, title, columns, total), thread_root=thread)
+    await ctx.services.sender.send(dm, render(renderer, title, columns, total, notes(renderer, found)), thread_root=thread)
     files = csv_files(renderer, columns, total) if request["csv"] else {}
     for name, data in files.items():
         await attach(ctx.services, dm, f"{community.slug}-{name}", data, "text/csv", thread_root=thread)
@@ -106,7 +119,7 @@ async def summary(ctx, *, args: str = "") -> None:
 
 @command("summary min-group", aliases=("synthèse min-group",), checks=[facilitator_only], scope="room")
 async def set_min_group(ctx, size: int) -> None:
-    floor = ctx.services.config.summaries.min_group_size
+    floor = max(MIN_GROUP_FLOOR, ctx.services.config.summaries.min_group_size)
     if not floor <= size <= 100:
         raise BadArgument("summary.bad_min_group", floor=floor)
     async with ctx.services.db() as session:

@@ -15,7 +15,7 @@ from bot.config import Config
 from bot.i18n import Catalogue
 from bot.summaries.chart import chart_png
 from bot.summaries.gather import gather, min_group
-from bot.summaries.render import Renderer, csv_files
+from bot.summaries.render import Renderer, csv_files, notes
 from domain.summaries import Table
 from storage.engine import make_engine, session_factory
 from storage.migrate import migrate
@@ -47,9 +47,11 @@ async def export(config: Config, slug: str, out: Path, clock=None) -> list[Path]
         if community is None:
             raise ExportError(f"no community with the slug {slug!r}")
         services = SimpleNamespace(db=db, clock=clock or SystemClock(), config=config)
-        columns, total = await gather(services, community, "series", members=0)
+        k = await min_group(services, community.id)
+        found = await gather(services, community, "series", members=0, k=k)
+        columns, total = found.columns, found.total
         t = partial(Catalogue.load().render, community.language)
-        r = Renderer(t, community.timezone, await min_group(services, community.id))
+        r = Renderer(t, community.timezone, k, found.disclosure)
     finally:
         await engine.dispose()
     shown = columns + [total] if len(columns) > 1 else columns
@@ -57,6 +59,7 @@ async def export(config: Config, slug: str, out: Path, clock=None) -> list[Path]
     quotes = "\n".join(f"> {q}\n" for q in r.stories(total))
     markdown = "\n\n".join(part for part in (
         "# " + t("summary.title_series", name=community.name, number="", since="").plain,
+        *[note.plain.strip() for note in notes(r, found)],
         t("summary.activity_title").plain, to_markdown(r.activity(shown)),
         t("summary.items_title").plain, to_markdown(r.items(shown)),
         t("summary.legend", n=r.min).plain,

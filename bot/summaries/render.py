@@ -6,24 +6,49 @@ the community's minimum; a hidden cell shows the catalogue's "fewer than N respo
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from bot.text import Text
 from bot.workshops import texts
 from domain.checkins import ITEMS, item_key
+from domain.disclosure import Disclosure
 from domain.report import Period
 from domain.summaries import (POINTS, ItemStats, Suppressed, Table, distribution, format_percent, quotable, rate,
                               to_csv, to_html, to_text, top_tags)
+
+if TYPE_CHECKING:
+    from bot.summaries.gather import Summary
 
 T = Callable[..., Text]
 
 
 class Renderer:
-    def __init__(self, t: T, tz: str, min_group: int):
-        self.t, self.tz, self.min = t, tz, min_group
+    """Cells of one community's summaries. With a `disclosure` plan (domain/disclosure.py), a
+    figure over a period of the series is shown only where the plan releases it."""
+
+    def __init__(self, t: T, tz: str, min_group: int, disclosure: Disclosure | None = None):
+        self.t, self.tz, self.min, self.plan = t, tz, min_group, disclosure
 
     def hidden(self) -> str:
         return self.t("summary.hidden", n=self.min).plain
+
+    def fewer(self) -> str:
+        return self.t("summary.fewer", n=self.min).plain
+
+    def withheld(self) -> str:
+        return self.t("summary.withheld").plain
+
+    def released(self, p: Period, name: str) -> bool:
+        return self.plan is None or p.span is None or self.plan.released(name, p.span)
+
+    def shows(self, p: Period, name: str, value: int) -> bool:
+        """A count is shown when it is 0 or at least the minimum group, and the plan releases it."""
+        return not 1 <= value < self.min and self.released(p, name)
+
+    def count(self, p: Period, name: str, value: int) -> str:
+        if self.shows(p, name, value):
+            return str(value)
+        return self.fewer() if value < self.min else self.withheld()
 
     def cell(self, value) -> str:
         if isinstance(value, Suppressed):
@@ -33,33 +58,47 @@ class Renderer:
         return format_percent(value)
 
     def stats(self, p: Period, item: str) -> ItemStats | Suppressed:
+        if not self.released(p, f"item.{item}"):
+            return Suppressed(self.min)
         return distribution(p.items.get(item, {}), self.min)
 
     def item_cell(self, p: Period, item: str) -> str:
         s = self.stats(p, item)
         if isinstance(s, Suppressed):
-            return self.hidden()
+            valid = sum(p.items.get(item, {}).get(v, 0) for v in POINTS)
+            return self.hidden() if valid < self.min else self.withheld()
         shares = " · ".join(f"{point}: {format_percent(s.percent(point))}" for point in POINTS)
         return f"{shares} (n={s.n_valid})"
 
     def attendance(self, p: Period):
         if p.workshop is None or not p.members:
             return None
+        if not self.shows(p, "attended", p.attended):
+            return Suppressed(self.min)
         return rate(p.attended, p.members, self.min)
 
     def response(self, p: Period):
-        return rate(p.checkins, p.invited, self.min) if p.invited else None
+        if not p.invited:
+            return None
+        if not (self.shows(p, "checkins", p.checkins) and self.shows(p, "invited", p.invited)):
+            return Suppressed(self.min)
+        return rate(p.checkins, p.invited, self.min)
 
     def categories(self, p: Period) -> str:
         if not p.opened:
             return "-"
-        if p.opened < self.min:
-            return self.hidden()
-        return ", ".join(f"{k} {v}" for k, v in sorted(p.categories.items(), key=lambda kv: (-kv[1], kv[0])))
+        if not self.shows(p, "opened", p.opened):
+            return self.count(p, "opened", p.opened)
+        shown = [(k, v) for k, v in p.categories.items() if v >= self.min and self.released(p, f"category.{k}")]
+        if not shown:
+            return self.fewer()
+        return ", ".join(f"{k} {v}" for k, v in sorted(shown, key=lambda kv: (-kv[1], kv[0])))
 
     def tags(self, p: Period) -> str:
-        shown = top_tags(p.tags, 5, self.min)
+        shown = top_tags({k: v for k, v in p.tags.items() if self.released(p, f"tag.{k}")}, 5, self.min)
         if not shown:
+            if any(n >= self.min for n in p.tags.values()):
+                return self.withheld()
             return self.hidden() if p.tags else "-"
         return ", ".join(f"{tag} {n}" for tag, n in shown)
 
@@ -75,9 +114,11 @@ class Renderer:
 
     def response_cell(self, p: Period) -> str:
         if not p.invited:
-            return str(p.checkins) if p.checkins else "-"
+            return self.count(p, "checkins", p.checkins) if p.checkins else "-"
         value = self.response(p)
-        return self.hidden() if isinstance(value, Suppressed) else f"{self.cell(value)} ({p.checkins}/{p.invited})"
+        if isinstance(value, Suppressed):
+            return self.hidden() if p.checkins < self.min or p.invited < self.min else self.withheld()
+        return f"{self.cell(value)} ({p.checkins}/{p.invited})"
 
     def activity(self, columns: list[Period]) -> Table:
         """One row per measure, one column per period."""
@@ -85,17 +126,21 @@ class Renderer:
         rows = [
             (t("summary.row.when").plain, *[self.when(p) for p in columns]),
             (t("summary.row.stage").plain, *[self.stage(p) for p in columns]),
-            (t("summary.row.rsvp").plain, *[f"{p.rsvp['yes']} / {p.rsvp['maybe']} / {p.rsvp['no']}"
+            (t("summary.row.rsvp").plain, *[" / ".join(self.count(p, f"rsvp.{a}", p.rsvp[a])
+                                                       for a in ("yes", "maybe", "no"))
                                             if p.workshop else "-" for p in columns]),
-            (t("summary.row.attended").plain, *[str(p.attended) if p.workshop else "-" for p in columns]),
+            (t("summary.row.attended").plain, *[self.count(p, "attended", p.attended) if p.workshop else "-"
+                                                for p in columns]),
             (t("summary.row.attendance").plain, *[self.cell(self.attendance(p)) for p in columns]),
-            (t("summary.row.prompts").plain, *[f"{p.prompts} / {p.replies} / {p.repliers}" for p in columns]),
-            (t("summary.row.consultations").plain, *[f"{p.opened} / {p.followed_up} / {p.closed}"
+            (t("summary.row.prompts").plain, *[f"{p.prompts} / {self.count(p, 'replies', p.replies)} / "
+                                               f"{self.count(p, 'repliers', p.repliers)}" for p in columns]),
+            (t("summary.row.consultations").plain, *[" / ".join(self.count(p, name, getattr(p, name))
+                                                                for name in ("opened", "followed_up", "closed"))
                                                      for p in columns]),
             (t("summary.row.categories").plain, *[self.categories(p) for p in columns]),
             (t("summary.row.response").plain, *[self.response_cell(p) for p in columns]),
             (t("summary.row.tags").plain, *[self.tags(p) for p in columns]),
-            (t("summary.row.stories").plain, *[str(p.stories) for p in columns]),
+            (t("summary.row.stories").plain, *[self.count(p, "stories", p.stories) for p in columns]),
         ]
         return Table(("", *[p.label for p in columns]), tuple(rows))
 
@@ -111,9 +156,25 @@ def table_text(table: Table) -> Text:
     return Text.of(to_text(table), to_html(table))
 
 
-def render(r: Renderer, title: Text, columns: list[Period], total: Period) -> Text:
-    """The readable message: activity and check-in tables, then quotable stories."""
+def notes(r: Renderer, summary: "Summary") -> list[Text]:
+    """What the summary covers: where `since` was snapped to, and the period still open."""
+    out = []
+    if summary.since_from is not None:
+        first = summary.since_from
+        start = r.t("summary.since_start").plain if first.span[0] == 0 else \
+            texts.when(r.t, summary.series[first.span[0] - 1].workshop_at, r.tz)
+        out.append(r.t("summary.since_snapped", start=start, first=first.label, last=summary.series[-1].label))
+    nxt = summary.next_workshop
+    out.append(r.t("summary.open_period", number=nxt.number, when=texts.when(r.t, nxt.starts_at, r.tz))
+               if nxt is not None else r.t("summary.open_period_none"))
+    return out
+
+
+def render(r: Renderer, title: Text, columns: list[Period], total: Period, remarks: list[Text] = ()) -> Text:
+    """The readable message: what it covers, activity and check-in tables, then quotable stories."""
     shown = columns + [total] if len(columns) > 1 else columns
+    for remark in remarks:
+        title += remark
     text = title + r.t("summary.activity_title") + table_text(r.activity(shown)) + \
         r.t("summary.items_title") + table_text(r.items(shown)) + r.t("summary.legend", n=r.min)
     if len(columns) > 1 and total.stage_steps:
