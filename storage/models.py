@@ -325,7 +325,7 @@ class ImpactReport(SQLModel, table=True):
 
 
 class SummarySnapshot(SQLModel, table=True):
-    """The counts of a closed summary period, frozen the first time they are released (migration v0009)."""
+    """The counts of a closed summary period, frozen the first time they are released (migration v0010)."""
 
     __tablename__ = "summary_snapshots"
     community_id: int = Field(foreign_key="communities.id", primary_key=True)

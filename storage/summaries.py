@@ -220,7 +220,7 @@ def _load(p: Period, text: str) -> None:
 
 
 async def freeze(session: AsyncSession, community_id: int, closed: list[Period], now: datetime) -> None:
-    """Closed periods keep the counts they were first released with (migration v0009): counted
+    """Closed periods keep the counts they were first released with (migration v0010): counted
     periods that have a snapshot take its counts; the others are stored as they are now."""
     if not closed:
         return
