@@ -24,6 +24,7 @@ from typing import Any
 from aiohttp.client_exceptions import ClientError
 from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, MatrixRoom, MegolmEvent,
                  MessageDirection, ReactionEvent, RedactionEvent, RoomCreateEvent, RoomMemberEvent,
+                 RoomEncryptedMedia, RoomMessageEmote, RoomMessageMedia, RoomMessageNotice,
                  RoomMessagesResponse, RoomMessageText, SyncError, SyncResponse)
 from sqlmodel import delete, select
 
@@ -37,7 +38,7 @@ from bot.consult.posting import PROVIDER as CONSULT, ConsultJobs
 from bot.consult.replies import REFRESH_S as REPLIES_REFRESH_S
 from bot.context import Context
 from bot.cross_signing_setup import at_start as cross_sign_at_start
-from bot.commands.consult import misplaced
+from bot.commands.consult import misplaced, refuse_attachment
 from bot.dm import intercept
 from bot.framework import Registry, dispatch, incident_id, leading_words
 from bot.i18n import Catalogue
@@ -87,8 +88,11 @@ QUICK_ANSWER_S = 0.5
 # A command sent meanwhile is answered that much later.
 SCHEDULED_QUIET_S = 3.0
 GAP_PAGES, GAP_PAGE_SIZE = 10, 100  # a limited timeline is completed with up to 1,000 older events
-# Commands, RSVPs by reaction, and messages the bot could not decrypt (their sender is told).
-ACTED_ON = (RoomMessageText, ReactionEvent, RedactionEvent, MegolmEvent)
+# Sent in a DM while a request is written: refused and redacted (bot.commands.consult.refuse_attachment).
+NOT_TEXT = (RoomMessageMedia, RoomEncryptedMedia, RoomMessageEmote, RoomMessageNotice)
+# Commands, RSVPs by reaction, messages the bot could not decrypt (their sender is told), and
+# what a DM must not keep during a consultation.
+ACTED_ON = (RoomMessageText, ReactionEvent, RedactionEvent, MegolmEvent, *NOT_TEXT)
 
 
 def strip_reply_fallback(body: str) -> str:
@@ -547,6 +551,12 @@ class CopBot:
                 community = await self.services.reads.community_of(self.services.db, room_id)
                 if isinstance(event, MegolmEvent):
                     await self._on_undecryptable(room_id, community, event)
+                    return
+                if isinstance(event, NOT_TEXT):
+                    if self.is_dm(room, community):
+                        await refuse_attachment(Context(
+                            services=self.services, room_id=room_id, sender=event.sender, event_id=event.event_id,
+                            is_dm=True, thread_root=None, lang=self.config.bot.language))
                     return
                 if not isinstance(event, RoomMessageText):
                     await self._handle_relation(community, event)

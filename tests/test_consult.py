@@ -481,3 +481,29 @@ async def test_an_unencrypted_dm_gets_the_refusal_and_nothing_is_kept_or_posted(
     assert await posted(h) == [] and b"Samira" not in await stored_bytes(h.config.database.url)
     code = await submit(h, sender=BOB, room="!dm-encrypted:test")  # an encrypted DM works
     assert "-" in code
+
+
+async def test_text_sent_after_the_draft_expired_is_deleted_and_explained(h):
+    await dm(h, "consult")
+    h.clock.advance(minutes=31)
+    answer = await dm(h, "The mother, Samira Haddad, told me he choked her.")
+    assert "Your draft expired" in answer and "Nothing was posted" in answer
+    assert (DM, f"$cmd{h.commands_run}") in h.services.matrix.redacted
+    assert "Unknown command" in await dm(h, "hello there")  # once: later text is just text
+    await dm(h, "consult")
+    assert "Preview" in await dm(h, "A request about a custody exchange.")  # a new draft works
+
+
+async def test_an_attachment_during_the_flow_is_deleted_and_refused(h):
+    from bot.commands.consult import refuse_attachment
+    from bot.context import Context
+
+    def ctx(event_id):
+        return Context(services=h.services, room_id=DM, sender=BOB, event_id=event_id, is_dm=True,
+                       thread_root=None, lang="en")
+
+    assert not await refuse_attachment(ctx("$photo0"))  # no flow: a picture is just a picture
+    await dm(h, "consult")
+    assert await refuse_attachment(ctx("$photo1"))
+    assert (DM, "$photo1") in h.services.matrix.redacted
+    assert "I take only text" in h.client.sent[-1].body

@@ -220,3 +220,20 @@ async def test_a_case_command_typed_in_the_community_room_is_deleted_and_explain
                 and ((e.get("content") or {}).get("m.relates_to") or {}).get("m.in_reply_to", {}).get("event_id")
                 in (slip, code_slip)]
     assert answered == []  # nothing about them in the room
+
+
+async def test_an_emote_or_a_notice_during_the_flow_is_deleted_and_refused(bot_cfg, bot_user, members):
+    fac, asker = await members("fac", "asker")
+    bot = bot_user.user_id
+    async with RunningBot(bot_cfg()):
+        room = await fac.room_with("Circle", bot, (asker,))
+        await fac.ask(room, "!cop setup Outaouais circle", bot)
+        dm = await asker.dm_with(bot)
+        await asker.ask(dm, "consult", bot)
+        for msgtype in ("m.emote", "m.notice"):
+            mark = len(asker.events)
+            sent = await asker.say(dm, "thinks of Samira Haddad's hearing", msgtype=msgtype)
+            await asker.wait_for(lambda r, e: r == dm and e.get("sender") == bot and "I take only text" in body_of(e),
+                                 timeout=30, since=mark)
+            resp = await asker.client.room_messages(dm, start=None, limit=50)
+            assert type({e.event_id: e for e in resp.chunk}[sent]).__name__ == "RedactedEvent", msgtype

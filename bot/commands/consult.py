@@ -128,6 +128,20 @@ _CASE_WORDS = {"consult", "consulter", "followup", "suivi", "replies", "réponse
 _CODE_WORDS = {"status", "close", "fermer", "statut"}
 
 
+async def refuse_attachment(ctx) -> bool:
+    """A file, image, emote or notice sent while a request is written (or just after its draft
+    expired) may carry the case: it is redacted, and the member told why. True when it was."""
+    desk = ctx.services.desk
+    draft = desk.draft(ctx.room_id)
+    if draft is None and not desk.just_expired(ctx.room_id):
+        return False
+    if draft is not None:
+        ctx.lang = draft.lang
+    await redact_member_message(ctx)
+    await ctx.reply("consult.no_attachments")
+    return True
+
+
 async def misplaced(ctx, text: str) -> bool:
     """A case command typed in a shared room by mistake: redacted at once, the member told in a
     DM why. True when it was one (nothing else is done with it)."""
@@ -166,6 +180,12 @@ async def _intercept(ctx, text: str) -> bool:
     desk = ctx.services.desk
     draft = desk.draft(ctx.room_id)
     if draft is None:
+        cmd, _ = ctx.services.registry.find(text, True)
+        if cmd is None and desk.just_expired(ctx.room_id):  # likely the text of the expired draft
+            desk.forget_expiry(ctx.room_id)
+            await redact_member_message(ctx)
+            await ctx.reply("consult.after_expiry", minutes=ctx.services.config.consultations.draft_minutes)
+            return True
         return False
     ctx.lang = draft.lang
     word = text.strip().lower()

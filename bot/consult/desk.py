@@ -54,10 +54,12 @@ class Desk:
         self._submitted: defaultdict[str, int] = defaultdict(int)
         self._failures: defaultdict[str, list[datetime]] = defaultdict(list)
         self._previews: defaultdict[str, list[datetime]] = defaultdict(list)
+        self._expired: dict[str, datetime] = {}  # DM room -> when its draft expired
 
     # ----- drafts ----------------------------------------------------------
 
     def new_draft(self, room_id: str, **values: object) -> Draft:
+        self._expired.pop(room_id, None)
         draft = Draft(expires_at=self.clock.now() + self.draft_life, **values)
         self._drafts[room_id] = draft
         return draft
@@ -66,8 +68,20 @@ class Desk:
         draft = self._drafts.get(room_id)
         if draft is not None and draft.expires_at <= self.clock.now():
             del self._drafts[room_id]
+            self._expired[room_id] = self.clock.now()
             return None
         return draft
+
+    def just_expired(self, room_id: str) -> bool:
+        """A draft expired here within the last draft lifetime: what comes now may be its text."""
+        at = self._expired.get(room_id)
+        if at is None or self.clock.now() - at > self.draft_life:
+            self._expired.pop(room_id, None)
+            return False
+        return True
+
+    def forget_expiry(self, room_id: str) -> None:
+        self._expired.pop(room_id, None)
 
     def touch(self, draft: Draft) -> None:
         draft.expires_at = self.clock.now() + self.draft_life
@@ -81,6 +95,7 @@ class Desk:
         gone = [(room, d) for room, d in self._drafts.items() if d.expires_at <= now]
         for room, _ in gone:
             del self._drafts[room]
+            self._expired[room] = now
         return gone
 
     # ----- per-member limits, under a daily key ----------------------------
