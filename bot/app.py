@@ -48,6 +48,7 @@ from bot.matrix_ops import ThreadReply
 from bot.members import MembersNotLoaded, lazy_members, load_members
 from bot.nio_ops import NioOps
 from bot.reads import Reads
+from bot.room_checks import check_rooms
 from bot.rooms import NioRoomView
 from bot.scheduler import Scheduler
 from bot.sender import Sender
@@ -389,6 +390,10 @@ class CopBot:
             await self.consult_jobs.refresh_replies()
         except Exception as exc:  # tried again on its timer
             log.error("consultation.replies_refresh_failed", exc_info=exc)
+        try:
+            await check_rooms(self.services, self.client)
+        except Exception as exc:  # a warning about warnings: the bot runs on
+            log.warning("rooms.check_failed", **fields(reason=type(exc).__name__))
 
     async def _housekeeping(self) -> None:
         """What nio's sync_forever does between syncs: to-device messages and E2EE keys."""

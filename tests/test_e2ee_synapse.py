@@ -218,3 +218,27 @@ async def test_the_homeserver_sees_only_size_buckets_of_the_bots_encrypted_messa
     assert a["type"] == b["type"] == "m.room.encrypted"
     sizes = {len(a["content"]["ciphertext"]), len(b["content"]["ciphertext"])}
     assert len(sizes) == 1, sizes
+
+
+async def test_at_start_the_bot_warns_about_community_rooms_without_encryption_or_retention(
+        bot_cfg, bot_user, members):
+    import asyncio
+
+    fac, mem = await members("fac", "mem")
+    bot = bot_user.user_id
+    cfg = bot_cfg()
+    async with RunningBot(cfg):
+        plain = await fac.room_with("Plain circle", bot, (mem,))
+        await fac.ask(plain, "!cop setup Plain circle", bot)
+        safe = await fac.room_with("Safe circle", bot, (mem,), encrypted=True)
+        await fac.client.room_put_state(safe, "m.room.retention", {"max_lifetime": 90 * 86400 * 1000})
+        await fac.ask(safe, "!cop setup Safe circle", bot)
+    with captured_logs() as logged:
+        async with RunningBot(cfg):
+            for _ in range(50):
+                if "startup.homeserver_settings" in logged.getvalue():
+                    break
+                await asyncio.sleep(0.2)
+    text = logged.getvalue()
+    assert text.count("rooms.community_not_encrypted") == 1 and text.count("rooms.community_without_retention") == 1
+    assert "redaction_retention_period" in text
