@@ -7,10 +7,8 @@ from datetime import datetime
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.consult_status import Status
 from storage.models import CommunityConsultSettings, Consultation, ConsultationFollowup
-
-OPEN = ("review", "scheduled", "posted")
-
 
 async def settings(session: AsyncSession, community_id: int) -> CommunityConsultSettings:
     row = await session.get(CommunityConsultSettings, community_id)
@@ -32,7 +30,7 @@ async def labels(session: AsyncSession) -> set[str]:
 
 async def in_review(session: AsyncSession, community_id: int) -> list[Consultation]:
     return list((await session.exec(select(Consultation).where(
-        Consultation.community_id == community_id, Consultation.status == "review").order_by(Consultation.id))).all())
+        Consultation.community_id == community_id, Consultation.status == Status.REVIEW).order_by(Consultation.id))).all())
 
 
 async def counts(session: AsyncSession, community_id: int) -> dict[str, int]:
@@ -50,9 +48,9 @@ async def due_posts(session: AsyncSession) -> list[tuple[str, datetime]]:
     """Every post waiting for its time: requests ('c<id>'), follow-ups ('f<id>') and close
     announcements ('x<id>')."""
     requests = (await session.exec(select(Consultation.id, Consultation.due_at).where(
-        Consultation.status.in_(("scheduled", "posting")), Consultation.due_at.is_not(None)))).all()
+        Consultation.status.in_((Status.SCHEDULED, Status.POSTING)), Consultation.due_at.is_not(None)))).all()
     closes = (await session.exec(select(Consultation.id, Consultation.due_at).where(
-        Consultation.status == "closed", Consultation.due_at.is_not(None)))).all()
+        Consultation.status == Status.CLOSED, Consultation.due_at.is_not(None)))).all()
     followups = (await session.exec(select(ConsultationFollowup.id, ConsultationFollowup.due_at).where(
         ConsultationFollowup.event_id.is_(None), ConsultationFollowup.due_at.is_not(None)))).all()
     return ([(f"c{i}", due) for i, due in requests] + [(f"f{i}", due) for i, due in followups]
@@ -79,13 +77,13 @@ async def past_retention(session: AsyncSession, community_id: int, before: datet
 
 async def queued_before(session: AsyncSession, community_id: int, before: datetime) -> list[Consultation]:
     return list((await session.exec(select(Consultation).where(
-        Consultation.community_id == community_id, Consultation.status == "review",
+        Consultation.community_id == community_id, Consultation.status == Status.REVIEW,
         Consultation.queued_on.is_not(None), Consultation.queued_on < before))).all())
 
 
 async def rejected_before(session: AsyncSession, community_id: int, before: datetime) -> list[Consultation]:
     return list((await session.exec(select(Consultation).where(
-        Consultation.community_id == community_id, Consultation.status == "rejected",
+        Consultation.community_id == community_id, Consultation.status == Status.REJECTED,
         Consultation.note.is_not(None), Consultation.decided_at < before))).all())
 
 

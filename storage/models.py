@@ -112,7 +112,7 @@ class Consultation(SQLModel, table=True):
     community_id: int = Field(foreign_key="communities.id", index=True)
     label: str = Field(unique=True)
     code_hash: str = Field(unique=True)
-    status: str  # review, scheduled, posted, closed, rejected, expired (never reviewed in time)
+    status: str  # a domain.consult_status.Status: review, scheduled, posting, posted, closed, ...
     categories: str = ""  # comma-separated CATEGORIES
     text: str | None = None  # the scrubbed text; NULL once rejected or past retention
     note: str | None = None  # a facilitator's reason for rejecting

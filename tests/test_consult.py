@@ -507,3 +507,17 @@ async def test_an_attachment_during_the_flow_is_deleted_and_refused(h):
     assert await refuse_attachment(ctx("$photo1"))
     assert (DM, "$photo1") in h.services.matrix.redacted
     assert "I take only text" in h.client.sent[-1].body
+
+
+def test_the_lifecycle_allows_only_its_moves():
+    from domain.consult_status import MOVES, IllegalMove, Status, check_move
+
+    assert check_move("review", Status.SCHEDULED) == Status.SCHEDULED
+    for done in (Status.CLOSED, Status.REJECTED, Status.FAILED, Status.EXPIRED):
+        assert MOVES[done] == frozenset()
+        with pytest.raises(IllegalMove):
+            check_move(done, Status.POSTED)
+    with pytest.raises(IllegalMove):
+        check_move("posted", Status.SCHEDULED)  # a posted case is never posted again
+    with pytest.raises(IllegalMove):
+        check_move("review", Status.POSTED)  # nothing skips review

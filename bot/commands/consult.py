@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 from bot.consult.desk import MAX_PREVIEWS_PER_MINUTE, Draft
 from bot.consult.janitor import answer_and_forget, redact_member_message
+from bot.consult.lifecycle import move
 from bot.consult.policy import describe_delay, load_policy
 from bot.consult.posting import PROVIDER, categories_text, redact_draft
 from bot.framework import BadArgument, CheckFailure, command, incident_id
@@ -25,6 +26,7 @@ from bot.text import Text
 from domain.consult import (MAX_REQUEST_CHARS, code_shaped, contains_code, extract_categories, hash_code, new_code, new_label,
                             normalize_code)
 from domain import redact
+from domain.consult_status import WITHDRAWABLE, Status
 from domain.timefmt import local
 from storage import consultations as q
 from storage.engine import flush_deleted
@@ -261,13 +263,13 @@ async def _submit_request(ctx, draft: Draft) -> None:
         rules = await load_policy(session, community, s.config.consultations)
         row = Consultation(
             community_id=community.id, label=new_label(await q.labels(session)), code_hash=code_hash,
-            status="review" if rules.review else "scheduled", categories=",".join(draft.categories),
+            status=Status.REVIEW if rules.review else Status.SCHEDULED, categories=",".join(draft.categories),
             text=draft.text, txn="copbot-c-" + secrets.token_hex(8),
             due_at=None if rules.review else s.clock.now() + timedelta(seconds=rules.delay.pick()),
             queued_on=day_of(s.clock.now()) if rules.review else None)
         session.add(row)
         await session.commit()
-    if row.status == "scheduled":
+    if row.status == Status.SCHEDULED:
         s.scheduler.at(PROVIDER, f"c{row.id}", row.due_at)
     s.desk.submitted(ctx.sender)
     if rules.review:
@@ -298,7 +300,7 @@ async def _submit_followup(ctx, draft: Draft) -> None:
     s = ctx.services
     async with s.db() as session:
         case = await session.get(Consultation, draft.consultation_id)
-        if case is None or case.status != "posted":
+        if case is None or case.status != Status.POSTED:
             raise CheckFailure("consult.not_open")
         community = await session.get(Community, case.community_id)
         rules = await load_policy(session, community, s.config.consultations)
@@ -356,7 +358,7 @@ async def _case(ctx, code: str) -> tuple[Consultation, Community]:
 async def followup(ctx, code: str, *, text: str) -> None:
     await _require_encryption(ctx)
     row, community = await _case(ctx, code)
-    if row.status != "posted":
+    if row.status != Status.POSTED:
         raise CheckFailure("consult.not_open")
     draft = await _fresh_draft(ctx, kind="followup", step="text", lang=community.language,
                                community_id=community.id, consultation_id=row.id, community_name=community.name)
@@ -364,7 +366,7 @@ async def followup(ctx, code: str, *, text: str) -> None:
 
 
 def _status_text(ctx, row: Consultation) -> Text:
-    if row.status == "rejected":
+    if row.status == Status.REJECTED:
         return ctx.t("consult.status_rejected", reason=row.note or "-")
     return ctx.t(f"consult.status_{row.status}", label=row.label)
 
@@ -399,20 +401,20 @@ async def replies(ctx, code: str) -> None:
 async def case_close(ctx, code: str) -> None:
     row, community = await _case(ctx, code)
     s = ctx.services
-    if row.status in ("closed", "rejected", "failed"):
+    if row.status in (Status.CLOSED, Status.REJECTED, Status.FAILED, Status.EXPIRED):
         raise CheckFailure("consult.already_closed")
-    if row.status == "posting":
+    if row.status == Status.POSTING:
         raise CheckFailure("consult.posting_now")
     async with s.db() as session:
         fresh = await session.get(Consultation, row.id)
         if fresh.status != row.status:  # it moved on meanwhile (e.g. the post went out)
             raise CheckFailure("consult.posting_now")
-        withdrawn = fresh.status in ("review", "scheduled")
+        withdrawn = fresh.status in WITHDRAWABLE
         rules = await load_policy(session, community, s.config.consultations)
         # The day only, and the thread hears of it after the random delay, like every post: the
         # homeserver must not match the member's DM to the announcement by its time.
-        fresh.status, fresh.closed_at = "closed", day_of(s.clock.now())
-        fresh.due_at = None if withdrawn else s.clock.now() + timedelta(seconds=rules.delay.pick())
+        move(fresh, Status.CLOSED, closed_at=day_of(s.clock.now()),
+             due_at=None if withdrawn else s.clock.now() + timedelta(seconds=rules.delay.pick()))
         if withdrawn:  # never posted: nothing of it needs to stay
             fresh.text = None
         session.add(fresh)

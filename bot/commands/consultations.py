@@ -10,10 +10,12 @@ from sqlmodel import select
 from bot.consult.policy import Policy, describe_delay, load_policy, policy
 from bot.consult.posting import PROVIDER, categories_text
 from bot.framework import BadArgument, CheckFailure, command
+from bot.consult.lifecycle import move
 from bot.membership import community_rooms
 from bot.roles import facilitator_only
 from bot.text import Text
 from domain.consult import parse_delay_minutes
+from domain.consult_status import Status
 from storage import consultations as q
 from storage import settings
 from storage.engine import flush_deleted
@@ -136,7 +138,7 @@ async def queue(ctx) -> None:
 async def _waiting(ctx, label: str) -> Consultation:
     async with ctx.services.db() as session:
         row = await q.by_label(session, ctx.community.id, label)
-    if row is None or row.status != "review":
+    if row is None or row.status != Status.REVIEW:
         raise BadArgument("consult.not_in_queue", label=label[:40], prefix=ctx.prefix)
     return row
 
@@ -148,9 +150,9 @@ async def approve(ctx, label: str) -> None:
     now = ctx.services.clock.now()
     async with ctx.services.db() as session:
         row = await session.get(Consultation, row.id)
-        if row.status != "review":  # withdrawn by the member meanwhile
+        if row.status != Status.REVIEW:  # withdrawn by the member meanwhile
             raise BadArgument("consult.not_in_queue", label=label[:40], prefix=ctx.prefix)
-        row.status, row.decided_at = "scheduled", now
+        move(row, Status.SCHEDULED, decided_at=now)
         row.due_at = now + timedelta(seconds=rules.delay.pick())
         session.add(row)
         await session.commit()
@@ -165,10 +167,10 @@ async def reject(ctx, label: str, *, reason: str) -> None:
         raise BadArgument("consult.reason_too_long", limit=500)
     async with ctx.services.db() as session:
         row = await session.get(Consultation, row.id)
-        if row.status != "review":
+        if row.status != Status.REVIEW:
             raise BadArgument("consult.not_in_queue", label=label[:40], prefix=ctx.prefix)
         # The text is deleted at once; only the reason stays, for the member's `status <code>`.
-        row.status, row.note, row.text, row.decided_at = "rejected", reason, None, ctx.services.clock.now()
+        move(row, Status.REJECTED, note=reason, decided_at=ctx.services.clock.now())
         session.add(row)
         await session.commit()
     await flush_deleted(ctx.services.db)

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import select
 
+from bot.consult.lifecycle import move
 from bot.consult.policy import load_policy
 from bot.logs import fields
 from bot.sender import PERMANENT, SendError
 from bot.text import Text
+from domain.consult_status import Status
 from storage.engine import flush_deleted
 from storage import consultations as q
 from storage.models import Community, Consultation, ConsultationFollowup
@@ -70,7 +72,7 @@ class ConsultJobs:
         """Tell the thread the case is closed. Its own transaction id: sent once, across crashes."""
         async with self.s.db() as session:
             row = await session.get(Consultation, consultation_id)
-            if row is None or row.status != "closed" or row.due_at is None:
+            if row is None or row.status != Status.CLOSED or row.due_at is None:
                 return
             if row.due_at > self.s.clock.now() + EARLY:
                 self.s.scheduler.at(PROVIDER, f"x{consultation_id}", row.due_at)
@@ -94,9 +96,9 @@ class ConsultJobs:
     async def _post_request(self, consultation_id: int) -> None:
         async with self.s.db() as session:
             row = await session.get(Consultation, consultation_id)
-            if row is None or row.status not in ("scheduled", "posting"):
+            if row is None or row.status not in (Status.SCHEDULED, Status.POSTING):
                 return  # already posted, withdrawn, or gone: nothing to do
-            if row.status == "scheduled" and row.due_at and row.due_at > self.s.clock.now() + EARLY:
+            if row.status == Status.SCHEDULED and row.due_at and row.due_at > self.s.clock.now() + EARLY:
                 self.s.scheduler.at(PROVIDER, f"c{consultation_id}", row.due_at)  # a stray early run
                 return
             community = await session.get(Community, row.community_id)
@@ -107,8 +109,8 @@ class ConsultJobs:
             # 'posting' tells a concurrent `close <code>` that the post is on its way. The room is
             # kept with it: a post interrupted by a crash is re-sent (same transaction id) to the
             # same room, even if the consultation room was changed meanwhile, or it would post twice.
-            if row.status != "posting" or row.room_id is None:
-                row.status, row.room_id = "posting", rules.room_id
+            if row.status != Status.POSTING or row.room_id is None:
+                move(row, Status.POSTING, room_id=rules.room_id)
                 session.add(row)
                 await session.commit()
             room_id = row.room_id
@@ -123,8 +125,8 @@ class ConsultJobs:
             return
         async with self.s.db() as session:
             row = await session.get(Consultation, consultation_id)
-            row.status, row.room_id, row.event_id = "posted", room_id, event_ids[0]
-            row.posted_at, row.due_at = self.s.clock.now(), None
+            move(row, Status.POSTED, room_id=room_id, event_id=event_ids[0], posted_at=self.s.clock.now(),
+                 due_at=None)
             session.add(row)
             await session.commit()
         self.s.replies.add(event_ids[0])
@@ -132,7 +134,7 @@ class ConsultJobs:
 
     async def _give_up(self, session, row: Consultation, reason: str) -> None:
         """A post that can never be made: say so loudly, keep no text, let the member see it."""
-        row.status, row.text, row.due_at = "failed", None, None
+        move(row, Status.FAILED)
         session.add(row)
         await session.commit()
         await flush_deleted(self.s.db)
@@ -147,7 +149,7 @@ class ConsultJobs:
                 self.s.scheduler.at(PROVIDER, f"f{followup_id}", row.due_at)
                 return
             case = await session.get(Consultation, row.consultation_id)
-            if row.text is None or case is None or case.status != "posted":
+            if row.text is None or case is None or case.status != Status.POSTED:
                 row.text, row.due_at = None, None  # the case closed or expired first
                 session.add(row)
                 await session.commit()
@@ -201,7 +203,7 @@ class ConsultJobs:
                         update.text, update.due_at = None, None
                         session.add(update)
                 for row in await q.queued_before(session, community.id, now - timedelta(days=rules.retention_days)):
-                    row.status, row.text, row.purged_at = "expired", None, now  # never reviewed: not kept forever
+                    move(row, Status.EXPIRED, now=now)  # never reviewed: not kept forever
                     session.add(row)
                     purged += 1
                 for row in await q.rejected_before(session, community.id, now - timedelta(days=rules.retention_days)):
