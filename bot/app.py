@@ -28,14 +28,12 @@ from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, JoinError, M
                  RoomMessagesResponse, RoomMessageText, SyncError, SyncResponse)
 from sqlmodel import delete, select
 
-from bot import __version__, room_cache
+from bot import __version__, features, room_cache
 from bot.clock import Clock, SystemClock
 from bot.checkins.desk import CheckinDesk
-from bot.checkins.rounds import PROVIDER as CHECKIN, CheckinJobs
 from bot.config import Config
 from bot.consult.desk import Desk
-from bot.consult.posting import PROVIDER as CONSULT, ConsultJobs
-from bot.consult.replies import REFRESH_S as REPLIES_REFRESH_S
+from bot.consult.posting import PROVIDER as CONSULT
 from bot.context import Context
 from bot.cross_signing_setup import at_start as cross_sign_at_start
 from bot.commands.consult import misplaced, refuse_attachment
@@ -47,6 +45,7 @@ from bot.logs import fields
 from bot.matrix_ops import ThreadReply
 from bot.members import MembersNotLoaded, lazy_members, load_members
 from bot.nio_ops import NioOps
+from bot.prompts.posting import count_reply
 from bot.reads import Reads
 from bot.room_checks import check_rooms
 from bot.rooms import NioRoomView
@@ -54,11 +53,7 @@ from bot.scheduler import Scheduler
 from bot.sender import Sender
 from bot.services import Services
 from bot.startup import FatalError, preflight
-from bot.prompts.posting import PROVIDER as PROMPT, PromptJobs, count_reply
 from bot.undecryptable import NoticeLedger
-from bot.workshops.jobs import WorkshopJobs
-from bot.workshops.reactions import on_reaction, on_redaction
-from bot.workshops.series import PROVIDER as WORKSHOP
 from domain.prompts import LibraryError
 from prompts import load as load_library
 from storage import communities, sync_state
@@ -173,10 +168,7 @@ class CopBot:
         self._undecryptable = NoticeLedger()
         self.client: AsyncClient | None = None
         self.scheduler: Scheduler | None = None
-        self.consult_jobs: ConsultJobs | None = None
-        self.workshop_jobs: WorkshopJobs | None = None
-        self.prompt_jobs: PromptJobs | None = None
-        self.checkin_jobs: CheckinJobs | None = None
+        self.jobs: dict[str, Any] = {}  # each feature's jobs object, by provider name (bot.features)
         self.engine = None
         self.services: Services | None = None
 
@@ -212,18 +204,7 @@ class CopBot:
             desk=Desk(self.clock, draft_minutes=c.draft_minutes, max_per_day=c.max_per_day,
                       max_attempts_per_hour=c.max_code_attempts_per_hour),
         )
-        self.consult_jobs = ConsultJobs(self.services)
-        self.scheduler.provide(CONSULT, self.consult_jobs.pending, self.consult_jobs.fire)
-        self.scheduler.every("consult.retention", 3600, self.consult_jobs.retention_sweep)
-        self.scheduler.every("consult.drafts", 30, self.consult_jobs.expire_drafts)
-        self.scheduler.every("consult.dm_cleanup", 15, self.consult_jobs.clean_dms)
-        self.scheduler.every("consult.replies", REPLIES_REFRESH_S, self.consult_jobs.refresh_replies)
-        self.workshop_jobs = WorkshopJobs(self.services)
-        self.scheduler.provide(WORKSHOP, self.workshop_jobs.pending, self.workshop_jobs.fire)
-        self.prompt_jobs = PromptJobs(self.services)
-        self.scheduler.provide(PROMPT, self.prompt_jobs.pending, self.prompt_jobs.fire, self.prompt_jobs.plan)
-        self.checkin_jobs = CheckinJobs(self.services)
-        self.scheduler.provide(CHECKIN, self.checkin_jobs.pending, self.checkin_jobs.fire, self.checkin_jobs.plan)
+        self.jobs = features.start_jobs(self.services, self.scheduler)
         async with db() as session:
             state = await session.get(BotState, "sync_token")
             self._token = state.value if state else None
@@ -383,11 +364,11 @@ class CopBot:
 
     async def _retention_at_start(self) -> None:
         try:
-            await self.consult_jobs.retention_sweep()
+            await self.jobs[CONSULT].retention_sweep()
         except Exception as exc:  # retention retries every hour; a start must not fail on it
             log.error("consultation.retention_failed", exc_info=exc)
         try:
-            await self.consult_jobs.refresh_replies()
+            await self.jobs[CONSULT].refresh_replies()
         except Exception as exc:  # tried again on its timer
             log.error("consultation.replies_refresh_failed", exc_info=exc)
         try:
@@ -613,9 +594,9 @@ class CopBot:
         if community is None or community.closed_at is not None:
             return
         if isinstance(event, ReactionEvent):
-            await on_reaction(self.services, community, event.sender, event.reacts_to, event.key, event.event_id)
+            await features.reaction(self.services, community, event.sender, event.reacts_to, event.key, event.event_id)
         elif isinstance(event, RedactionEvent) and event.redacts:
-            await on_redaction(self.services, event.redacts)
+            await features.redaction(self.services, event.redacts)
 
     # ----- bookkeeping in the database -------------------------------------
 

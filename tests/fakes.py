@@ -14,8 +14,8 @@ from typing import Any
 from bot.clock import FrozenClock
 from bot.config import parse
 from bot.consult.desk import Desk
-from bot.consult.posting import ConsultJobs
 from bot.context import Context
+from bot.features import FEATURES
 from bot.framework import Registry, dispatch
 from bot.i18n import Catalogue
 from bot.keys import Keyring
@@ -24,9 +24,6 @@ from bot.reads import Reads
 from bot.sender import Sender
 from bot.services import Services
 from bot.checkins.desk import CheckinDesk
-from bot.checkins.rounds import CheckinJobs
-from bot.prompts.posting import PromptJobs
-from bot.workshops.jobs import WorkshopJobs
 from devtools import postgres as pg
 from prompts import load as load_library
 from storage.engine import make_engine, session_factory
@@ -179,12 +176,9 @@ class Harness:
             library=load_library(),
             checkin_desk=CheckinDesk(self.clock, hours=72), reads=reads,
         )
-        self.jobs = ConsultJobs(self.services)
-        self.workshop_jobs = WorkshopJobs(self.services)
-        self.prompt_jobs = PromptJobs(self.services)
-        self.checkin_jobs = CheckinJobs(self.services)
-        self.providers = {"consult": self.jobs, "workshop": self.workshop_jobs, "prompt": self.prompt_jobs,
-                          "checkin": self.checkin_jobs}
+        self.providers = {f.name: f.jobs(self.services) for f in FEATURES}  # as bot.features.start_jobs
+        self.jobs, self.workshop_jobs = self.providers["consult"], self.providers["workshop"]
+        self.prompt_jobs, self.checkin_jobs = self.providers["prompt"], self.providers["checkin"]
         self.commands_run = 0
 
     async def run_due(self) -> int:

@@ -38,3 +38,15 @@ def test_the_rule_catches_an_offence(tmp_path):
     bad = tmp_path / "x.py"
     bad.write_text("def f():\n    from bot.sender import Sender\n")
     assert "bot.sender" in imported(bad)
+
+
+def test_the_app_the_harness_close_and_forget_me_reach_features_only_through_bot_features():
+    """One registration point: no provider, reaction handler or shutdown wired by hand elsewhere."""
+    app = (ROOT / "bot" / "app.py").read_text()
+    harness = (ROOT / "tests" / "fakes.py").read_text()
+    for text in (app, harness):
+        for wired_by_hand in ("ConsultJobs(", "WorkshopJobs(", "PromptJobs(", "CheckinJobs(", "on_reaction("):
+            assert wired_by_hand not in text
+    community = (ROOT / "bot" / "commands" / "community.py").read_text()
+    assert "features.community_closed" in community and "stop_reminders" not in community
+    assert "features.forget_member" in (ROOT / "bot" / "commands" / "checkins.py").read_text()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 
+from bot import features
 from bot.checkins import texts as ctexts
 from bot.checkins.rounds import sync_rounds
-from bot.checkins.records import answers_of, entries, for_period, forget, period_now, save
+from bot.checkins.records import answers_of, entries, for_period, period_now, save
 from bot.framework import BadArgument, CheckFailure, command
 from bot.keys import impact_key
 from bot.membership import communities_of
@@ -185,7 +186,7 @@ async def forget_me(ctx, confirm: str = "") -> None:
         if confirm.lower() not in ("confirm", "confirmer"):
             await ctx.reply("checkin.forget_ask", count=len(checkins) + len(impacts), prefix=ctx.prefix)
             return
-        count = await forget(session, _me(ctx))
+        count = await features.forget_member(session, _me(ctx))
         await session.commit()
     await flush_deleted(ctx.services.db)
     ctx.services.checkin_desk.drop(ctx.room_id, ctx.sender)

@@ -7,16 +7,15 @@ import re
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot import features
 from bot.checks import room_only
 from bot.framework import BadArgument, CheckFailure, command
 from bot.roles import FACILITATOR, MEMBER, anyone_in_community, facilitator_only, roles_in
 from bot.text import Text
 from domain.slugs import slugify
 from domain.timefmt import local
-from bot.checkins.rounds import sync_rounds
-from bot.prompts.posting import replan as replan_prompts
 from bot.workshops import texts
-from bot.workshops.series import next_workshop, stop_reminders
+from bot.workshops.series import next_workshop
 from storage import communities as q
 from storage import workshops
 from storage.models import Community, CommunityLink, CommunityRole, StageChange
@@ -176,13 +175,12 @@ async def set_language(ctx, language: Literal["en", "fr"]) -> None:
 @command("close", checks=[facilitator_only], scope="room")
 async def close(ctx, *, note: str = "") -> None:
     now = ctx.services.clock.now()
-    async with ctx.services.db() as session:  # closed and no reminders left: one transaction
+    async with ctx.services.db() as session:
         row = await session.get(Community, ctx.community.id)
         row.closed_at, row.closed_note = now, note or None
-        changes = await stop_reminders(session, ctx.community.id, now)
         await session.commit()
     ctx.community.closed_at, ctx.community.closed_note = now, note or None
-    changes.apply(ctx.services.scheduler)
-    await replan_prompts(ctx.services, ctx.community.id)  # no more scheduled prompts
-    await sync_rounds(ctx.services, ctx.community.id)  # nor check-in invitations
+    # Each feature stops what it would still do (reminders, prompts, check-ins). Should the bot
+    # stop in between, what is left finds the community closed when it falls due, and does nothing.
+    await features.community_closed(ctx.services, ctx.community.id, now)
     await ctx.send(ctx.t("community.closed", name=ctx.community.name, note=note or "-"), msgtype="m.text")

@@ -1,0 +1,103 @@
+"""The one place a feature plugs into the bot: its scheduled jobs, the reactions it reads, and
+what it does when a community closes or a member asks to be forgotten. (A hook for a member
+who leaves the room comes with the first feature that needs one: the sector directory.)
+
+The app, the test harness (tests/fakes.py), `!cop close` and `forget-me` loop over FEATURES;
+a new feature is one more entry here, not edits in each of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+from bot.checkins.records import forget as forget_checkins
+from bot.checkins.rounds import PROVIDER as CHECKIN, CheckinJobs, sync_rounds
+from bot.consult.posting import PROVIDER as CONSULT, ConsultJobs
+from bot.consult.replies import REFRESH_S as REPLIES_REFRESH_S
+from bot.prompts.posting import PROVIDER as PROMPT, PromptJobs, replan as replan_prompts
+from bot.workshops.jobs import WorkshopJobs
+from bot.workshops.reactions import on_reaction as rsvp_by_reaction, on_redaction as rsvp_withdrawn
+from bot.workshops.series import PROVIDER as WORKSHOP, stop_reminders
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from storage.models import Community
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str  # its scheduler provider: the jobs object answers pending(), fire(key), maybe plan()
+    jobs: Callable[["Services"], Any]
+    every: tuple[tuple[str, float, str], ...] = ()  # (job name, seconds, method of the jobs object)
+    # (services, community, sender, reacted-to event, key, reaction event) -> handled
+    on_reaction: Callable[..., Awaitable[bool]] | None = None
+    on_redaction: Callable[["Services", str], Awaitable[bool]] | None = None  # (services, redacted event)
+    # after the community is stored as closed: stop what it would still do
+    community_closed: Callable[["Services", int, datetime], Awaitable[None]] | None = None
+    # (session, member's keyed pseudonym) -> how many entries went; inside forget-me's transaction
+    forget_member: Callable[[Any, str], Awaitable[int]] | None = None
+
+
+async def _stop_reminders(services: "Services", community_id: int, now: datetime) -> None:
+    async with services.db() as session:
+        changes = await stop_reminders(session, community_id, now)
+        await session.commit()
+    changes.apply(services.scheduler)
+
+
+async def _no_more_prompts(services: "Services", community_id: int, now: datetime) -> None:
+    await replan_prompts(services, community_id)
+
+
+async def _no_more_rounds(services: "Services", community_id: int, now: datetime) -> None:
+    await sync_rounds(services, community_id)
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature(CONSULT, ConsultJobs, every=(
+        ("consult.retention", 3600, "retention_sweep"),
+        ("consult.drafts", 30, "expire_drafts"),
+        ("consult.dm_cleanup", 15, "clean_dms"),
+        ("consult.replies", REPLIES_REFRESH_S, "refresh_replies"),
+    )),
+    Feature(WORKSHOP, WorkshopJobs, on_reaction=rsvp_by_reaction, on_redaction=rsvp_withdrawn,
+            community_closed=_stop_reminders),
+    Feature(PROMPT, PromptJobs, community_closed=_no_more_prompts),
+    Feature(CHECKIN, CheckinJobs, community_closed=_no_more_rounds, forget_member=forget_checkins),
+)
+
+
+def start_jobs(services: "Services", scheduler: Any) -> dict[str, Any]:
+    """Every feature's jobs object, its provider and its timers registered with `scheduler`."""
+    made = {}
+    for feature in FEATURES:
+        jobs = made[feature.name] = feature.jobs(services)
+        scheduler.provide(feature.name, jobs.pending, jobs.fire, getattr(jobs, "plan", None))
+        for name, seconds, method in feature.every:
+            scheduler.every(name, seconds, getattr(jobs, method))
+    return made
+
+
+async def community_closed(services: "Services", community_id: int, now: datetime) -> None:
+    for feature in FEATURES:
+        if feature.community_closed:
+            await feature.community_closed(services, community_id, now)
+
+
+async def reaction(services: "Services", community: "Community", sender: str, target: str, key: str,
+                   reaction_id: str) -> None:
+    for feature in FEATURES:
+        if feature.on_reaction and await feature.on_reaction(services, community, sender, target, key, reaction_id):
+            return
+
+
+async def redaction(services: "Services", redacted: str) -> None:
+    for feature in FEATURES:
+        if feature.on_redaction and await feature.on_redaction(services, redacted):
+            return
+
+
+async def forget_member(session: Any, member: str) -> int:
+    return sum([await f.forget_member(session, member) for f in FEATURES if f.forget_member])
