@@ -124,3 +124,20 @@ def test_invisible_characters_do_not_hide_an_identifier(text, gone):
     for part in gone:
         assert part not in out, out
     assert not any(unicodedata.category(c) == "Cf" or c == "\u034f" for c in out)
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("his discord is kevbot#4821 and he messages her at night", ("kevbot", "4821")),
+    ("she found posts from u/angrydad77 on reddit", ("angrydad77",)),
+    ("Joost van den Heuvel is the stepfather", ("Joost", "van den", "Heuvel")),
+    ("Ludwig von Beethoven called", ("von", "Beethoven")),
+])
+def test_platform_handles_and_name_particles(text, gone):
+    out = scrub(text, "en").text
+    for part in gone:
+        assert part not in out, out
+
+
+def test_particles_alone_and_emergency_numbers_are_kept():
+    assert scrub("She has to go to de facto custody, call 911 or le 119.", "en").text == \
+        "She has to go to de facto custody, call 911 or le 119."

@@ -25,7 +25,24 @@ def find_all(text: str, lang: str = "en") -> list[Span]:
     guessed = [s for s in orgs + where if not _inside(s, protected)]
     taken = [(s.start, s.end) for s in shaped + guessed]
     people = [s for s in names.find(tokens, text, lex, protected, taken, lang) if not _inside(s, protected)]
+    people += _particles(text, people)
     return merge(shaped + guessed + people + _house_numbers(text, people + guessed), text)
+
+
+# Name particles (Dutch, German, French, Spanish, Portuguese, Italian, Arabic): between two parts
+# of a name they are part of it. "Joost van den Heuvel" is one name, not "[name] van den [name]".
+_PARTICLE_GAP = re.compile(r"\s+(?:(?:van|von|der|den|de|del|della|di|da|das|dos|du|ter|ten|zu|zum|vom|le|la|"
+                           r"al|el|bin|ibn|bint|abu|ben|ould|mac)\s+){1,3}", re.IGNORECASE)
+
+
+def _particles(text: str, people: list[Span]) -> list[Span]:
+    ordered = sorted(people, key=lambda s: s.start)
+    out = []
+    for a, b in zip(ordered, ordered[1:]):
+        gap = _PARTICLE_GAP.fullmatch(text, a.end, b.start)
+        if gap:
+            out.append(Span(a.start, b.end, "name"))
+    return out
 
 
 def _house_numbers(text: str, spans: list[Span]) -> list[Span]:

@@ -29,8 +29,10 @@ HANDLE_CONTEXT = re.compile(
     rf"(?i:\b{_PLATFORM}\b(?:\s+(?:account|profile|handle|username|page|compte|profil))?"
     r"(?:\s*(?:as|under|sous(?:\s+le\s+(?:nom|pseudo))?|comme|named|nommé|appelé|is|est|handle|:|-|=|\()\s*|\s+)"
     r"|\b(?:username|user\s*name|handle|pseudo|nom\s+d'utilisateur|alias\s+en\s+ligne)\s*(?:is|est|:|=)?\s*)"
-    r"(@?[A-Za-z0-9_][A-Za-z0-9_.]{1,40}[A-Za-z0-9_])"
+    r"(@?[A-Za-z0-9_][A-Za-z0-9_.]{1,40}[A-Za-z0-9_](?:#\d{4})?)"
 )
+# Platform-shaped handles without a platform named: Discord's name#1234, reddit's u/name.
+HANDLE_SHAPED = re.compile(r"(?<![\w#])[A-Za-z0-9_.]{2,32}#\d{4}\b|(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b")
 
 _MONTHS_EN = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 _MONTHS_FR = r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|janv|févr|fevr|avr|juil|sept|oct|nov|déc|dec)\.?"
@@ -120,6 +122,7 @@ def contacts(text: str) -> list[Span]:
             end -= 1
         out.append(Span(m.start(), end, "url"))
     out += [Span(*m.span(), "handle") for m in HANDLE.finditer(text)]
+    out += [Span(*m.span(), "handle") for m in HANDLE_SHAPED.finditer(text)]
     for m in HANDLE_CONTEXT.finditer(text):
         handle = m.group(1)
         explicit = m.group(0)[: m.start(1) - m.start()].strip().lower().endswith(("as", "under", "nom", "pseudo", ":", "=", "is", "est", "handle", "username", "("))
