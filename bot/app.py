@@ -30,13 +30,12 @@ from sqlmodel import delete, select
 
 from bot import __version__, features, room_cache
 from bot.clock import Clock, SystemClock
-from bot.checkins.desk import CheckinDesk
 from bot.config import Config
-from bot.consult.desk import Desk
 from bot.consult.posting import PROVIDER as CONSULT
 from bot.context import Context
 from bot.cross_signing_setup import at_start as cross_sign_at_start
 from bot.commands.consult import misplaced, refuse_attachment
+from bot.dialogs import desks
 from bot.dm import intercept
 from bot.framework import Registry, dispatch, incident_id, leading_words
 from bot.i18n import Catalogue
@@ -200,9 +199,8 @@ class CopBot:
             sender=Sender(self.client), clock=self.clock, registry=Registry.discover(),
             user_id=cfg.matrix.user_id, rooms=self._room_view,
             matrix=NioOps(self.client, cfg.matrix.user_id), scheduler=self.scheduler, library=library,
-            checkin_desk=CheckinDesk(self.clock, cfg.checkins.draft_hours), reads=reads,
-            desk=Desk(self.clock, draft_minutes=c.draft_minutes, max_per_day=c.max_per_day,
-                      max_attempts_per_hour=c.max_code_attempts_per_hour),
+            reads=reads, **desks(self.clock, draft_minutes=c.draft_minutes, checkin_hours=cfg.checkins.draft_hours,
+                                 max_per_day=c.max_per_day, max_attempts_per_hour=c.max_code_attempts_per_hour),
         )
         self.jobs = features.start_jobs(self.services, self.scheduler)
         async with db() as session:

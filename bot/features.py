@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from bot.checkins.records import forget as forget_checkins
 from bot.checkins.rounds import PROVIDER as CHECKIN, CheckinJobs, sync_rounds
+from bot.consult.dialog import on_expired as consult_draft_expired
 from bot.consult.posting import PROVIDER as CONSULT, ConsultJobs
+from bot.dialogs import expire as expire_dialogs
 from bot.consult.replies import REFRESH_S as REPLIES_REFRESH_S
 from bot.prompts.posting import PROVIDER as PROMPT, PromptJobs, replan as replan_prompts
 from bot.workshops.jobs import WorkshopJobs
@@ -55,10 +57,27 @@ async def _no_more_rounds(services: "Services", community_id: int, now: datetime
     await sync_rounds(services, community_id)
 
 
+class DialogJobs:
+    """The DM dialogs' one timeout (bot/dialogs.py), swept every 30 s. They have no jobs in the
+    database: nothing of an unfinished dialog is stored."""
+
+    def __init__(self, services: "Services"):
+        self.s = services
+
+    async def pending(self) -> list:
+        return []
+
+    async def fire(self, key: str) -> None:
+        raise KeyError(key)
+
+    async def expire(self) -> None:
+        await expire_dialogs(self.s, ((self.s.consult_desk, consult_draft_expired), (self.s.checkin_desk, None)))
+
+
 FEATURES: tuple[Feature, ...] = (
+    Feature("dialogs", DialogJobs, every=(("dialogs.expire", 30, "expire"),)),
     Feature(CONSULT, ConsultJobs, every=(
         ("consult.retention", 3600, "retention_sweep"),
-        ("consult.drafts", 30, "expire_drafts"),
         ("consult.dm_cleanup", 15, "clean_dms"),
         ("consult.replies", REPLIES_REFRESH_S, "refresh_replies"),
     )),

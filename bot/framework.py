@@ -293,13 +293,23 @@ async def dispatch(registry: Registry, ctx: Any, text: str) -> None:
                 raise CheckFailure(check.refusal)
         kwargs = cmd.parse(argtext)
         await cmd.func(ctx, **kwargs)
-    except InputError as exc:  # BadArgument, or a domain rule's PlanError, PromptError, …
-        log.info("command.bad_argument", **fields(command=cmd.name, reason=exc.key))
-        await ctx.reply_usage(cmd, exc.key, **exc.params)
-    except CheckFailure as exc:
-        log.info("command.refused", **fields(command=cmd.name, reason=exc.key))
+    except Exception as exc:
+        await answer_failure(ctx, exc, cmd.name, cmd)
+
+
+async def answer_failure(ctx: Any, exc: Exception, name: str, cmd: Command | None = None) -> None:
+    """The one error handler, for commands and for the DM dialogs (bot/dm.py): every failure
+    becomes an answer, never an exception or silence."""
+    if isinstance(exc, InputError):  # BadArgument, or a domain rule's PlanError, PromptError, …
+        log.info("command.bad_argument", **fields(command=name, reason=exc.key))
+        if cmd is None:
+            await ctx.reply(exc.key, **exc.params)
+        else:
+            await ctx.reply_usage(cmd, exc.key, **exc.params)
+    elif isinstance(exc, CheckFailure):
+        log.info("command.refused", **fields(command=name, reason=exc.key))
         await ctx.reply(exc.key, **exc.params)
-    except Exception as exc:  # the central handler: apologise, keep the traceback in the log
+    else:  # apologise, keep the traceback in the log
         incident = incident_id()
-        log.error("command.failed", exc_info=exc, **fields(command=cmd.name, incident=incident))
+        log.error("command.failed", exc_info=exc, **fields(command=name, incident=incident))
         await ctx.reply("error.unexpected", incident=incident)

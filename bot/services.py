@@ -7,10 +7,10 @@ from typing import Callable
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.checkins.desk import CheckinDesk
 from bot.clock import Clock
 from bot.config import Config
-from bot.consult.desk import Desk
+from bot.dialogs import DialogDesk
+from bot.consult.limits import Limits
 from bot.consult.janitor import Janitor
 from bot.consult.replies import ReplyBook
 from bot.framework import Registry
@@ -37,9 +37,10 @@ class Services:
     rooms: Callable[[str], RoomView | None]  # what the bot knows of a room it is in
     matrix: MatrixOps
     scheduler: Schedule
-    desk: Desk  # consultation drafts and limits, in memory only
+    consult_desk: DialogDesk  # consultation requests being written, in memory only
+    limits: Limits  # per-member consultation limits, in memory only
     library: Library  # the prompt library, validated at start
-    checkin_desk: CheckinDesk  # check-ins being answered, in memory only
+    checkin_desk: DialogDesk  # check-ins being answered, in memory only
     reads: Reads = field(default_factory=Reads)  # fed by the session factory's on_commit
     replies: ReplyBook = field(default_factory=ReplyBook)  # consultation threads, in memory only
     janitor: Janitor = field(default_factory=Janitor)  # DM messages to delete later, in memory only

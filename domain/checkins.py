@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.dialog import Reply, correction, word_of
 from domain.errors import InputError
 from domain.prompts import DEFAULT_HOURS, PostingHours, next_allowed
 from domain.tags import TAGS, GROUPS, is_tag, normalise
@@ -139,7 +140,7 @@ class Draft:
         return self.step in (DONE, CANCELLED)
 
 
-Reply = tuple[Draft, str, dict]
+_Move = tuple[Draft, str, dict]  # what a step returns; step() makes it a Reply
 
 
 def start(period: int, *, replacing: bool = False) -> Reply:
@@ -149,30 +150,31 @@ def start(period: int, *, replacing: bool = False) -> Reply:
     if period < 1:
         raise CheckinError("checkin.no_workshop")
     if replacing:
-        return Draft(period, REPLACE), "checkin.replace_ask", {"period": period}
-    return Draft(period), "checkin.intro", {"period": period, "total": len(ITEMS)}
+        return Reply(Draft(period, REPLACE), "checkin.replace_ask", {"period": period})
+    return Reply(Draft(period), "checkin.intro", {"period": period, "total": len(ITEMS)})
 
 
-def _word(text: str) -> str:
-    return " ".join(text.strip().strip("`").lower().split()).rstrip(".!")
+def takes_text(draft: Draft) -> bool:
+    """The step where anything the member writes is the story itself."""
+    return draft.step == TEXT
 
 
 def step(draft: Draft, text: str, *, scrub: Callable[[str], str]) -> Reply:
     """The member's next message. Invalid input returns the same draft with the correction's
     key, so nothing moves on. `scrub` turns free text into its stored version; it is applied
     here so the draft never holds the raw story."""
-    word = _word(text)
+    word = word_of(text)
     if draft.finished:
         raise ValueError("the check-in is already finished")
     if word in _CANCEL:
-        return replace(draft, step=CANCELLED), "checkin.cancelled", {}
+        return Reply(replace(draft, step=CANCELLED), "checkin.cancelled")
     try:
-        return _STEPS[draft.step](draft, text, word, scrub)
+        return Reply(*_STEPS[draft.step](draft, text, word, scrub))
     except CheckinError as err:
-        return draft, err.key, err.params
+        return correction(draft, err.key, err.params)
 
 
-def _on_replace(draft: Draft, text: str, word: str, scrub) -> Reply:
+def _on_replace(draft: Draft, text: str, word: str, scrub) -> _Move:
     if word in _YES:
         return replace(draft, step=ITEMS_STEP), "checkin.intro", {"period": draft.period, "total": len(ITEMS)}
     if word in _NO:
@@ -180,7 +182,7 @@ def _on_replace(draft: Draft, text: str, word: str, scrub) -> Reply:
     raise CheckinError("checkin.yes_or_no")
 
 
-def _on_items(draft: Draft, text: str, word: str, scrub) -> Reply:
+def _on_items(draft: Draft, text: str, word: str, scrub) -> _Move:
     # The first message decides the mode: one value goes item by item, else all at once.
     if not draft.answers and len(_values(text)) > 1:
         return _ask_text(replace(draft, answers=parse_all(text)))
@@ -192,11 +194,11 @@ def _on_items(draft: Draft, text: str, word: str, scrub) -> Reply:
     return _ask_text(replace(draft, answers=answers))
 
 
-def _ask_text(draft: Draft) -> Reply:
+def _ask_text(draft: Draft) -> _Move:
     return replace(draft, step=TEXT), "checkin.ask_text", {"limit": MAX_TEXT}
 
 
-def _on_text(draft: Draft, text: str, word: str, scrub) -> Reply:
+def _on_text(draft: Draft, text: str, word: str, scrub) -> _Move:
     if word in _SKIP:
         return replace(draft, step=TAGS_STEP), "checkin.ask_tags", {"limit": MAX_TAGS}
     story = text.strip()
@@ -208,7 +210,7 @@ def _on_text(draft: Draft, text: str, word: str, scrub) -> Reply:
     return replace(draft, step=TAGS_STEP, text=kept), "checkin.ask_tags_kept", {"text": kept, "limit": MAX_TAGS}
 
 
-def _on_tags(draft: Draft, text: str, word: str, scrub) -> Reply:
+def _on_tags(draft: Draft, text: str, word: str, scrub) -> _Move:
     if word in _LIST:
         return draft, "checkin.tag_list", {"tags": tag_listing(), "limit": MAX_TAGS}
     tags = () if word in _SKIP else parse_tags(text)
@@ -219,7 +221,7 @@ def _on_tags(draft: Draft, text: str, word: str, scrub) -> Reply:
     return replace(draft, step=CONSENT, tags=tags), "checkin.ask_consent", {}
 
 
-def _on_consent(draft: Draft, text: str, word: str, scrub) -> Reply:
+def _on_consent(draft: Draft, text: str, word: str, scrub) -> _Move:
     if word in _YES:
         return _done(replace(draft, consent=True))
     if word in _NO:
@@ -227,7 +229,7 @@ def _on_consent(draft: Draft, text: str, word: str, scrub) -> Reply:
     raise CheckinError("checkin.yes_or_no")
 
 
-def _done(draft: Draft) -> Reply:
+def _done(draft: Draft) -> _Move:
     draft = replace(draft, step=DONE)
     key = "checkin.saved_quotable" if draft.consent else "checkin.saved"
     return draft, key, {"answered": sum(a is not None for a in draft.answers), "total": len(ITEMS)}

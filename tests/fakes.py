@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.clock import FrozenClock
 from bot.config import parse
-from bot.consult.desk import Desk
+from bot.dialogs import desks
 from bot.context import Context
 from bot.features import FEATURES
 from bot.framework import Registry, dispatch
@@ -23,11 +23,16 @@ from bot.matrix_ops import ThreadReply
 from bot.reads import Reads
 from bot.sender import Sender
 from bot.services import Services
-from bot.checkins.desk import CheckinDesk
 from devtools import postgres as pg
 from prompts import load as load_library
 from storage.engine import make_engine, session_factory
 from storage.migrate import migrate
+
+
+
+def dialog_desks(clock) -> dict:
+    """The desks and limits of a test bot: the defaults of config.example.toml."""
+    return desks(clock, draft_minutes=30, checkin_hours=72, max_per_day=3, max_attempts_per_hour=5)
 
 
 @dataclass
@@ -172,9 +177,7 @@ class Harness:
             keyring=Keyring(b"k" * 32), sender=Sender(self.client, sleep=no_sleep),
             clock=self.clock, registry=Registry.discover(), user_id="@copbot:test",
             rooms=self.rooms.get, matrix=FakeOps(), scheduler=ManualScheduler(),
-            desk=Desk(self.clock, draft_minutes=30, max_per_day=3, max_attempts_per_hour=5),
-            library=load_library(),
-            checkin_desk=CheckinDesk(self.clock, hours=72), reads=reads,
+            library=load_library(), reads=reads, **dialog_desks(self.clock),
         )
         self.providers = {f.name: f.jobs(self.services) for f in FEATURES}  # as bot.features.start_jobs
         self.jobs, self.workshop_jobs = self.providers["consult"], self.providers["workshop"]

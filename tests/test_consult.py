@@ -95,7 +95,7 @@ async def test_a_draft_expires_after_30_minutes(h):
     assert "no draft" in await dm(h, "send")
     await dm(h, f"consult {REQUEST}")
     h.clock.advance(minutes=31)
-    await h.jobs.expire_drafts()
+    await h.providers["dialogs"].expire()
     assert "deleted it" in h.client.sent[-1].body and h.client.sent[-1].room_id == DM
 
 
@@ -354,14 +354,14 @@ async def test_a_post_for_a_closed_community_is_not_made_and_the_member_can_tell
 
 async def test_previews_are_rate_limited_and_the_draft_is_kept(h):
     """Each preview scrubs up to 20,000 characters: a member who floods edits is asked to wait."""
-    from bot.consult.desk import MAX_PREVIEWS_PER_MINUTE
+    from bot.consult.limits import MAX_PREVIEWS_PER_MINUTE
 
     await dm(h, "consult")
     for i in range(MAX_PREVIEWS_PER_MINUTE):
         assert "Preview" in await dm(h, f"edit Text number {i} about a custody exchange.")
     answer = await dm(h, "edit Another text.")
     assert "previews in a minute" in answer and "Another" not in answer
-    assert h.services.desk.draft(DM).text.startswith(f"Text number {MAX_PREVIEWS_PER_MINUTE - 1}")
+    assert h.services.consult_desk.get(DM, BOB).draft.text.startswith(f"Text number {MAX_PREVIEWS_PER_MINUTE - 1}")
     h.clock.advance(seconds=61)
     answer = await dm(h, "edit Another text.")
     assert "Preview" in answer and "Another text." in answer
@@ -477,7 +477,7 @@ async def test_an_unencrypted_dm_gets_the_refusal_and_nothing_is_kept_or_posted(
     assert ("turned encryption on" in answer) == can_enable
     assert (DM, f"$cmd{h.commands_run}") in h.services.matrix.redacted  # the text is deleted
     assert h.services.matrix.encryption_enabled == [DM]
-    assert h.services.desk.draft(DM) is None
+    assert h.services.consult_desk.get(DM, BOB) is None
     assert await posted(h) == [] and b"Samira" not in await stored_bytes(h.config.database.url)
     code = await submit(h, sender=BOB, room="!dm-encrypted:test")  # an encrypted DM works
     assert "-" in code

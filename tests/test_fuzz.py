@@ -39,13 +39,11 @@ from nio import RoomMessageText
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from bot.app import CopBot, command_text, strip_reply_fallback
-from bot.checkins.desk import CheckinDesk
-from bot.consult.desk import Desk
 from bot.framework import Registry
 from bot.i18n import Catalogue
 from bot.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render, shown
 from domain.errors import InputError
-from tests.fakes import FakeRoom, Harness
+from tests.fakes import FakeRoom, Harness, dialog_desks
 from tests.strategies import ATTACKS, HUGE, arguments, free_text, huge, lines
 
 ROOM, FAC, BOB, ANN, EVE = "!room:test", "@fac:test", "@bob:test", "@ann:test", "@eve:test"
@@ -135,8 +133,8 @@ class World:
     def forget_memory(self) -> None:
         """Drafts, open check-ins, rate limits and clock jobs: as after the setup."""
         s = self.h.services
-        s.desk = Desk(self.h.clock, draft_minutes=30, max_per_day=3, max_attempts_per_hour=5)
-        s.checkin_desk = CheckinDesk(self.h.clock, hours=72)
+        for name, value in dialog_desks(self.h.clock).items():
+            setattr(s, name, value)
         s.scheduler.jobs.clear()
         self.h.client.sent.clear()
 

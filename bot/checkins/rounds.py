@@ -231,8 +231,9 @@ class CheckinJobs:
             # m.text: an invitation asks for an answer, and Element's default push rules mute notices
             await self.s.sender.send(dm, text, msgtype="m.text", txn=f"{invite.txn}.{to_state}")
             open_ = self.s.checkin_desk.get(dm, user)
-            if open_ is None or (not open_.draft.answers and open_.draft.step == draft.step):
-                self.s.checkin_desk.put(dm, user, community.id, community.language, draft)  # never over answers
+            if open_ is None or not open_.started:  # never over answers
+                self.s.checkin_desk.open(dm, user, draft, lang=community.language, community_id=community.id,
+                                         by_bot=True)
             async with self.s.db() as session:
                 invite = await session.get(CheckinInvite, (row.id, member))
                 invite.state = to_state

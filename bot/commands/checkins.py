@@ -18,7 +18,9 @@ from bot.keys import impact_key
 from bot.membership import communities_of
 from bot.roles import facilitator_only
 from domain import redact
-from domain.checkins import CANCELLED, DONE, ITEMS_STEP, CheckinError, parse_tags, start, step, trend
+from bot.dialogs import Entry, converse
+from domain.checkins import CANCELLED, DONE, CheckinError, parse_tags, start, step, takes_text, trend
+from domain.dialog import Reply
 from domain.prompts import split_tags
 from domain.timefmt import local
 from storage import settings
@@ -65,26 +67,30 @@ async def checkin(ctx, *, rest: str = "") -> None:
         draft, key, params = start(period, replacing=earlier is not None)
     except CheckinError as exc:
         raise CheckFailure(exc.key, **exc.params) from None
-    ctx.services.checkin_desk.put(ctx.room_id, ctx.sender, community.id, community.language, draft)
+    desk = ctx.services.checkin_desk
+    desk.drop(ctx.room_id, ctx.sender)
+    desk.open(ctx.room_id, ctx.sender, draft, lang=community.language, community_id=community.id)
     if words and earlier is None:  # `checkin 4 3 3 1 n`: the answers came with the command
         await intercept(ctx, " ".join(words))
         return
     await _answer(ctx, key, params)
 
 
+OWNS = frozenset({"cancel"})  # `cancel` stops the check-in, not a consultation draft
+
+
 async def intercept(ctx, text: str) -> bool:
     """While a check-in is open in this DM, the member's messages are its answers."""
-    desk = ctx.services.checkin_desk
-    entry = desk.get(ctx.room_id, ctx.sender)
-    if entry is None:
-        return False
-    first = text.split()[0].lower() if text.split() else ""
-    cmd, _ = ctx.services.registry.find(text, True)
-    if entry.draft.step == ITEMS_STEP and not entry.draft.answers and cmd is not None and first != "checkin":
-        desk.drop(ctx.room_id, ctx.sender)  # an invitation left aside: the member wants something else
-        return False
-    ctx.lang = entry.lang
-    draft, key, params = await asyncio.to_thread(step, entry.draft, text, scrub=_scrub(ctx))
+    return await converse(ctx, ctx.services.checkin_desk, text, owns=OWNS, takes_text=takes_text,
+                          step=_step, act=_act)
+
+
+async def _step(ctx, entry: Entry, text: str) -> Reply:
+    return await asyncio.to_thread(step, entry.draft, text, scrub=_scrub(ctx))  # scrubbing: off the loop
+
+
+async def _act(ctx, entry: Entry, reply: Reply) -> None:
+    desk, draft = ctx.services.checkin_desk, reply.draft
     if draft.step == DONE:
         desk.drop(ctx.room_id, ctx.sender)
         async with ctx.services.db() as session:
@@ -95,10 +101,9 @@ async def intercept(ctx, text: str) -> bool:
             await flush_deleted(ctx.services.db)
     elif draft.step == CANCELLED:
         desk.drop(ctx.room_id, ctx.sender)
-    else:
-        desk.put(ctx.room_id, ctx.sender, entry.community_id, entry.lang, draft)
-    await _answer(ctx, key, params)
-    return True
+    elif reply.understood:
+        desk.answered(entry, draft)
+    await _answer(ctx, reply.key, reply.params)
 
 
 @command("checkins", aliases=("bilans",), scope="dm")

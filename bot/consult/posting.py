@@ -24,7 +24,7 @@ from storage import consultations as q
 from storage.models import Community, Consultation, ConsultationFollowup
 
 if TYPE_CHECKING:
-    from bot.consult.desk import Draft
+    from bot.dialogs import Entry
     from bot.matrix_ops import MatrixOps
     from bot.services import Services
 
@@ -45,11 +45,11 @@ def post_text(services: "Services", community: Community, row: Consultation) -> 
                                      categories=categories_text(services, lang, row.categories))
 
 
-async def redact_draft(matrix: "MatrixOps", room_id: str, draft: "Draft") -> bool:
+async def redact_draft(matrix: "MatrixOps", room_id: str, entry: "Entry") -> bool:
     """Redact the DM messages that held a draft's text; False if some of the member's could not be."""
-    for event_id in draft.bot_events:
+    for event_id in entry.bot_events:
         await matrix.redact(room_id, event_id)
-    return all([await matrix.redact(room_id, e) for e in draft.member_events])
+    return all([await matrix.redact(room_id, e) for e in entry.member_events])
 
 
 class ConsultJobs:
@@ -235,8 +235,3 @@ class ConsultJobs:
     async def clean_dms(self) -> None:
         await self.s.janitor.sweep(self.s)
 
-    async def expire_drafts(self) -> None:
-        for room_id, draft in self.s.desk.expire():
-            await redact_draft(self.s.matrix, room_id, draft)
-            await self.s.sender.send(room_id, self.s.catalogue.render(
-                draft.lang, "consult.draft_expired", minutes=self.s.config.consultations.draft_minutes))
