@@ -26,6 +26,7 @@ from bot.text import Text
 from domain.consult import (MAX_REQUEST_CHARS, code_shaped, contains_code, extract_categories, hash_code, new_code, new_label,
                             normalize_code)
 from domain import redact
+from domain.sectors import extract_wanted, names as sector_names
 from domain.consult_status import WITHDRAWABLE, Status
 from domain.timefmt import local
 from storage import consultations as q
@@ -49,6 +50,7 @@ async def _preview(ctx, draft: Draft, raw: str) -> None:
     """Scrub the text, keep the result in the draft, and show it to the member."""
     draft.member_events.append(ctx.event_id)  # first: even a refused text is cleaned up later
     text, categories = extract_categories(raw)
+    text, wanted = extract_wanted(text)
     if contains_code(text):  # a case code in a public post would open the case to anyone
         raise BadArgument("consult.contains_code")
     if len(text) > MAX_REQUEST_CHARS:
@@ -61,13 +63,15 @@ async def _preview(ctx, draft: Draft, raw: str) -> None:
     scrubbed = await asyncio.to_thread(redact.scrub, text, ctx.lang)
     draft.text = scrubbed.render(_labeller(ctx))
     draft.categories = categories  # an edit replaces the whole request, tags included
+    draft.wanted = wanted
     draft.replaced = len(scrubbed.replacements)
     draft.step = "preview"
     ctx.services.desk.touch(draft)
     key = "consult.preview_followup" if draft.kind == "followup" else "consult.preview"
     sent = await ctx.send(ctx.t(key, text=draft.text, count=draft.replaced, community=draft.community_name,
                                 minutes=ctx.services.config.consultations.draft_minutes,
-                                categories=categories_text(ctx.services, ctx.lang, draft.categories)))
+                                categories=categories_text(ctx.services, ctx.lang, draft.categories),
+                                wanted=sector_names(draft.wanted, ctx.lang) or ctx.t("consult.no_categories").plain))
     draft.bot_events.extend(sent)
 
 
@@ -264,6 +268,7 @@ async def _submit_request(ctx, draft: Draft) -> None:
         row = Consultation(
             community_id=community.id, label=new_label(await q.labels(session)), code_hash=code_hash,
             status=Status.REVIEW if rules.review else Status.SCHEDULED, categories=",".join(draft.categories),
+            wanted=",".join(draft.wanted),
             text=draft.text, txn="copbot-c-" + secrets.token_hex(8),
             due_at=None if rules.review else s.clock.now() + timedelta(seconds=rules.delay.pick()),
             queued_on=day_of(s.clock.now()) if rules.review else None)

@@ -36,6 +36,7 @@ class Draft:
     consultation_id: int | None = None
     text: str = ""  # scrubbed, as previewed
     categories: tuple[str, ...] = ()
+    wanted: tuple[str, ...] = ()  # sector ids whose expertise is asked for (domain.sectors)
     replaced: int = 0
     pending: str = ""  # a request written before its community was chosen
     member_events: list[str] = field(default_factory=list)  # the member's DM messages holding case text
