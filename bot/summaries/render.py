@@ -120,7 +120,7 @@ class Renderer:
         if value is None:
             return "-"
         if isinstance(value, Suppressed):
-            return self.hidden() if p.wanted < self.min or 1 <= p.wanted_answered < self.min else self.withheld()
+            return self.fewer() if p.wanted < self.min or 1 <= p.wanted_answered < self.min else self.withheld()
         return f"{self.cell(value)} ({p.wanted_answered}/{p.wanted})"
 
     def tags(self, p: Period) -> str:
