@@ -405,6 +405,7 @@ class CopBot:
             await self._save_token(resp.next_batch)
             return
         jobs: list[tuple[str, Any]] = []
+        left: list[tuple[str, str]] = []  # (room, member) who left or were removed
         stale = history = 0
         limit = timedelta(seconds=self.config.bot.catch_up_seconds)
         since = self._token  # the token this sync started from
@@ -421,6 +422,9 @@ class CopBot:
                     continue
                 if self._is_own_dm_invite(event):
                     invited_at = _ts(event)
+                    continue
+                if self._is_member_leaving(event) and _ts(event) >= joined_at:
+                    left.append((room_id, event.state_key))
                     continue
                 if not isinstance(event, ACTED_ON) or not self._from_a_person(event.sender):
                     continue
@@ -444,6 +448,8 @@ class CopBot:
                 started.append(task)
         if started:  # see QUICK_ANSWER_S
             await asyncio.wait(started, timeout=QUICK_ANSWER_S)
+        for room_id, user_id in left:
+            await self._on_member_left(room_id, user_id)
         await self._prune(now)
 
     async def _timeline(self, room_id: str, info: Any, since: str | None, oldest: datetime) -> list[Any]:
@@ -472,6 +478,18 @@ class CopBot:
     def _is_own_join(self, event: Any) -> bool:
         return (isinstance(event, RoomMemberEvent) and event.state_key == self.config.matrix.user_id
                 and event.membership == "join" and event.prev_membership != "join")
+
+    def _is_member_leaving(self, event: Any) -> bool:
+        return (isinstance(event, RoomMemberEvent) and event.state_key != self.config.matrix.user_id
+                and event.membership in ("leave", "ban") and event.prev_membership == "join")
+
+    async def _on_member_left(self, room_id: str, user_id: str) -> None:
+        try:
+            community = await self.services.reads.community_of(self.services.db, room_id)
+            if community is not None:
+                await features.member_left(self.services, community, user_id)
+        except Exception as exc:  # logged, never lost quietly; the next sync goes on
+            log.error("member_left.failed", exc_info=exc, **fields(incident=incident_id()))
 
     def _is_own_dm_invite(self, event: Any) -> bool:
         return (isinstance(event, RoomMemberEvent) and event.state_key == self.config.matrix.user_id
@@ -558,6 +576,8 @@ class CopBot:
                             strip_reply_fallback(event.body), _ts(event), event.event_id))
                     if community is not None and root and community.closed_at is None:
                         await count_reply(self.services, community, root, event.sender, _ts(event))
+                    if root:
+                        await features.thread_reply(self.services, room_id, root, event.sender, _ts(event))
                     return
                 lang = community.language if community else self.config.bot.language
                 ctx = Context(services=self.services, room_id=room_id, sender=event.sender,

@@ -150,6 +150,8 @@ SCHEMA: dict[str, dict[str, tuple[type, Any, Check | None]]] = {
         "draft_minutes": (int, 30, _positive),
         "max_per_day": (int, 3, _positive),
         "max_code_attempts_per_hour": (int, 5, _positive),
+        "mention_experts": (int, 3, _positive),
+        "nudge_after": (str, "48h", _offset),
     },
     "workshops": {
         "reminder_offsets": (list, ["7d", "1d", "1h"], _offsets),
@@ -213,6 +215,8 @@ class ConsultationsConfig:
     draft_minutes: int
     max_per_day: int
     max_code_attempts_per_hour: int
+    mention_experts: int = 3  # directory members mentioned in a consultation's thread (issue 23)
+    nudge_after: str = "48h"  # then the next ones, once, if no wanted sector replied
 
 
 @dataclass(frozen=True)

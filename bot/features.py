@@ -1,6 +1,6 @@
-"""The one place a feature plugs into the bot: its scheduled jobs, the reactions it reads, and
-what it does when a community closes or a member asks to be forgotten. (A hook for a member
-who leaves the room comes with the first feature that needs one: the sector directory.)
+"""The one place a feature plugs into the bot: its scheduled jobs, the reactions and thread
+replies it reads, and what it does when a community closes, a member leaves its room or a
+member asks to be forgotten.
 
 The app, the test harness (tests/fakes.py), `!cop close` and `forget-me` loop over FEATURES;
 a new feature is one more entry here, not edits in each of them.
@@ -18,7 +18,9 @@ from bot.consult.dialog import on_expired as consult_draft_expired
 from bot.consult.posting import PROVIDER as CONSULT, ConsultJobs
 from bot.dialogs import expire as expire_dialogs
 from bot.consult.replies import REFRESH_S as REPLIES_REFRESH_S
+from bot.keys import impact_key
 from bot.prompts.posting import PROVIDER as PROMPT, PromptJobs, replan as replan_prompts
+from bot.sectors import jobs as sectors
 from bot.workshops.jobs import WorkshopJobs
 from bot.workshops.reactions import on_reaction as rsvp_by_reaction, on_redaction as rsvp_withdrawn
 from bot.workshops.series import PROVIDER as WORKSHOP, stop_reminders
@@ -38,8 +40,13 @@ class Feature:
     on_redaction: Callable[["Services", str], Awaitable[bool]] | None = None  # (services, redacted event)
     # after the community is stored as closed: stop what it would still do
     community_closed: Callable[["Services", int, datetime], Awaitable[None]] | None = None
-    # (session, member's keyed pseudonym) -> how many entries went; inside forget-me's transaction
-    forget_member: Callable[[Any, str], Awaitable[int]] | None = None
+    # (services, room, thread root, sender, when) -> handled; a message in a thread that is no command
+    on_thread_reply: Callable[["Services", str, str, str, datetime], Awaitable[bool]] | None = None
+    # (services, community, user id): the member left (or was removed from) the community's room
+    member_left: Callable[["Services", "Community", str], Awaitable[int]] | None = None
+    # (session, services, member's user id) -> how many entries went; inside forget-me's transaction.
+    # Each feature makes its own pseudonym of the user id: they are kept apart on purpose.
+    forget_member: Callable[[Any, "Services", str], Awaitable[int]] | None = None
 
 
 async def _stop_reminders(services: "Services", community_id: int, now: datetime) -> None:
@@ -51,6 +58,10 @@ async def _stop_reminders(services: "Services", community_id: int, now: datetime
 
 async def _no_more_prompts(services: "Services", community_id: int, now: datetime) -> None:
     await replan_prompts(services, community_id)
+
+
+async def _forget_checkins(session: Any, services: "Services", user_id: str) -> int:
+    return await forget_checkins(session, impact_key(services.keyring, user_id))
 
 
 async def _no_more_rounds(services: "Services", community_id: int, now: datetime) -> None:
@@ -84,7 +95,10 @@ FEATURES: tuple[Feature, ...] = (
     Feature(WORKSHOP, WorkshopJobs, on_reaction=rsvp_by_reaction, on_redaction=rsvp_withdrawn,
             community_closed=_stop_reminders),
     Feature(PROMPT, PromptJobs, community_closed=_no_more_prompts),
-    Feature(CHECKIN, CheckinJobs, community_closed=_no_more_rounds, forget_member=forget_checkins),
+    Feature(CHECKIN, CheckinJobs, community_closed=_no_more_rounds, forget_member=_forget_checkins),
+    Feature(sectors.PROVIDER, sectors.SectorJobs, every=(("sectors.new_posts", sectors.NEW_POSTS_S, "schedule_new"),),
+            on_thread_reply=sectors.thread_reply, member_left=sectors.member_left,
+            forget_member=sectors.forget_member),
 )
 
 
@@ -118,5 +132,17 @@ async def redaction(services: "Services", redacted: str) -> None:
             return
 
 
-async def forget_member(session: Any, member: str) -> int:
-    return sum([await f.forget_member(session, member) for f in FEATURES if f.forget_member])
+async def thread_reply(services: "Services", room_id: str, root: str, sender: str, at: datetime) -> None:
+    for feature in FEATURES:
+        if feature.on_thread_reply:
+            await feature.on_thread_reply(services, room_id, root, sender, at)
+
+
+async def member_left(services: "Services", community: "Community", user_id: str) -> None:
+    for feature in FEATURES:
+        if feature.member_left:
+            await feature.member_left(services, community, user_id)
+
+
+async def forget_member(session: Any, services: "Services", user_id: str) -> int:
+    return sum([await f.forget_member(session, services, user_id) for f in FEATURES if f.forget_member])

@@ -88,12 +88,14 @@ async def scene(hs: Synapse, folder: Path) -> None:
             show("copbot 🔒", body_of(notice))
             print("   (once an hour per sender at most; the bot also asked the member's devices for the key)")
 
+            await sectors(room, member, colleague, bot_user.user_id)
             code = await consultation(dm, room, member, colleague, bot_user.user_id)
             await checkin(dm, member, bot_user.user_id)
             await dm_clean(dm, member, bot_user.user_id, code)
             await summary(room, facilitator, colleague, col_user.user_id, bot_user.user_id)
         await restart(config, room, member, colleague, bot_user.user_id)
         await export_files(config)
+        await sector_figures(config)
         print("\nThe bot answered on a real homeserver. Demo finished.")
     finally:
         await facilitator.close()
@@ -149,22 +151,37 @@ async def prompts(room: str, facilitator: Member, member: Member, bot_id: str) -
     await exchange(facilitator, "facilitator", room, "!cop stage", bot_id)
 
 
+async def sectors(room: str, member: Member, colleague: Member, bot_id: str) -> None:
+    print("\n== Cross-sector reach: members opt in to the sector directory")
+    await exchange(colleague, "colleague", room, "!cop sector addiction mental-health #survivor.substance_use", bot_id)
+    await exchange(member, "member", room, "!cop sector plumbing", bot_id)
+    await exchange(member, "member", room, "!cop sector shelters child-protection", bot_id)
+    await exchange(member, "member", room, "!cop directory addiction", bot_id)
+    await exchange(member, "member", room, "!cop sectors", bot_id)
+
+
 async def consultation(dm: str, room: str, member: Member, colleague: Member, bot_id: str) -> str:
     print("\n== An anonymous case consultation, asked in the DM")
     await exchange(member, "member (DM)", dm, "consult", bot_id)
     await exchange(member, "member (DM)", dm,
                    "The mother, Samira Haddad, told me her partner choked her last week; he drinks heavily "
                    "and the custody exchange is on Friday. Her 6-year-old is scared of him. She asked me to "
-                   "call her at 514-555-0199. How can we plan for the exchange safely? #IPV #AP", bot_id)
+                   "call her at 514-555-0199. How can we plan for the exchange safely? #IPV #AP #addiction", bot_id)
     ack = await exchange(member, "member (DM)", dm, "send", bot_id)
     code = re.search(r"`([a-z]+(?:-[a-z]+){3})`", body_of(ack)).group(1)
     print("\n   ... a random delay, so the timing of the DM cannot point to the member ...")
     _, post = await colleague.wait_for(
         lambda r, e: r == room and e.get("sender") == bot_id and body_of(e).startswith("Consultation "), timeout=60)
     show("copbot (room)", body_of(post))
+    _, mention = await colleague.wait_for(
+        lambda r, e: r == room and e.get("sender") == bot_id and "asks for expertise" in body_of(e), timeout=60)
+    show("copbot (thread)", body_of(mention))
+    print(f"   ({mention['content']['msgtype']} in the consultation's thread, m.mentions "
+          f"{mention['content']['m.mentions']}: the colleague from addiction is notified; in turn, at most 3)")
     reply = "Has anyone looked at the father's access to weapons? Supervised exchange at a neutral place may help."
     show("colleague (thread)", reply)
     await colleague.say(room, reply, thread_root=post["event_id"])
+    print("   (the bot notes that the thread reached addiction and mental health, never who replied)")
     await exchange(member, "member (DM)", dm, f"replies {code}", bot_id)
     return code
 
@@ -261,6 +278,23 @@ async def export_files(config) -> None:
     print(f"\n== `copbot export`: the series summary for coordinators who are not on Matrix, written to {out}")
     for path in await export(config, "laurentides-practice", out):
         print(f"   {path.name}")
+
+
+async def sector_figures(config) -> None:
+    from bot.clock import FrozenClock
+    from bot.summaries.export import export
+
+    print("\n== The cross-sector figures in the coordinator's summary, three hours later (workshop 1 is over,")
+    print("   so its period is closed and summarised)")
+    later = FrozenClock(datetime.now(ZoneInfo("UTC")) + timedelta(hours=3))
+    with tempfile.TemporaryDirectory(prefix="copbot-demo-later-") as out:
+        paths = await export(config, "laurentides-practice", Path(out), clock=later)
+        markdown = next(p for p in paths if p.suffix == ".md").read_text()
+    for line in markdown.splitlines():
+        if line.startswith("|") and ("Workshop" in line.split("|")[1] or "sector" in line.lower()):
+            print("   " + line)
+    print("   (one consultation so far: below 5, so the figure says so; the same rows are in activity.csv,")
+    print("   and the chart draws the share answered from a wanted sector beside attendance and response)")
 
 
 def main() -> None:

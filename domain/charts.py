@@ -11,7 +11,8 @@ Layout (about 12 x 9 inches at 110 dpi):
   n above the bar ("n=29"), the percentage inside a segment when it has room;
 * a suppressed cell is an empty grey hatched bar with the short text ("<5") on it, and the
   full sentence ("fewer than 5 responses") is in a footnote;
-* a last panel with two lines: attendance rate and check-in response rate per workshop.
+* a last panel with up to three lines: attendance rate, check-in response rate and the share of
+  consultations answered from a wanted sector (issue 23) per workshop.
   `None` (no data) is a gap; `Suppressed` is a gap with a grey marker and the short text.
 
 Every text comes from `ChartLabels`, so the chart is in the community's language.
@@ -50,6 +51,7 @@ _POINT_TEXT = {4: "white", 3: "white", 2: "black", 1: "black"}
 # Two lines told apart by colour, marker and line style (Okabe-Ito orange and blue).
 _ATTENDANCE = dict(color="#E69F00", marker="o", linestyle="-")
 _RESPONSE = dict(color="#0072B2", marker="s", linestyle="--")
+_ANSWERED = dict(color="#009E73", marker="^", linestyle=":")  # Okabe-Ito bluish green
 _GREY = "#9e9e9e"
 _MIN_SEGMENT_TEXT = 8  # percent: smaller segments get no number inside
 
@@ -68,6 +70,7 @@ class ChartLabels:
     suppressed: str  # "fewer than 5 responses"
     suppressed_short: str = "<5"
     no_data: str = "No data yet"
+    answered: str = "Answered from a wanted sector"
     footnote_extra: str = ""  # appended to the footnote, e.g. "n = valid answers"
 
 
@@ -149,18 +152,20 @@ def _rate_values(seq: Sequence[Rate | Suppressed | None]) -> list[float]:
 
 
 def _rates_panel(ax, columns: Sequence[str], attendance, response,
-                 labels: ChartLabels) -> bool:
+                 labels: ChartLabels, answered: Sequence[Rate | Suppressed | None] | None = None) -> bool:
     xs = list(range(len(columns)))
     any_suppressed = False
     att, resp = _rate_values(attendance), _rate_values(response)
-    for seq, ys, other, style, name, dx in (
-            (attendance, att, resp, _ATTENDANCE, labels.attendance, -0.1),
-            (response, resp, att, _RESPONSE, labels.response, 0.1)):
+    lines = [(attendance, att, resp, _ATTENDANCE, labels.attendance, -0.1),
+             (response, resp, att, _RESPONSE, labels.response, 0.1)]
+    if answered is not None and any(v is not None for v in answered):
+        lines.append((answered, _rate_values(answered), att, _ANSWERED, labels.answered, 0.0))
+    for seq, ys, other, style, name, dx in lines:
         ax.plot(xs, ys, label=name, linewidth=2, markersize=6, **style)
         for x, v in zip(xs, seq):
             if isinstance(v, Rate):
-                # The higher of the two points is labelled above, the lower below, so the
-                # two labels of a workshop never sit on each other.
+                # The higher of two points is labelled above, the lower below, so the
+                # labels of a workshop rarely sit on each other.
                 y, o = float(v.percent), other[x]
                 above = math.isnan(o) or y > o or (y == o and seq is attendance)
                 ax.annotate(f"{v.percent:.0f}%", (x, y), textcoords="offset points",
@@ -185,7 +190,7 @@ def _rates_panel(ax, columns: Sequence[str], attendance, response,
     ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8.5, ncol=2,
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8.5, ncol=min(len(lines), 2),
               frameon=False)
     return any_suppressed
 
@@ -202,7 +207,8 @@ def series_chart(columns: Sequence[str],
                  items: Mapping[str, Sequence[ItemStats | Suppressed]],
                  attendance: Sequence[Rate | Suppressed | None],
                  response: Sequence[Rate | Suppressed | None],
-                 labels: ChartLabels) -> bytes:
+                 labels: ChartLabels,
+                 answered: Sequence[Rate | Suppressed | None] | None = None) -> bytes:
     """The series chart as PNG bytes: one panel per check-in item, one for the rates.
 
     `columns` are the workshop labels ("W1", "W2", ...), one per period; every sequence in
@@ -231,7 +237,7 @@ def series_chart(columns: Sequence[str],
         cells = items.get(item, [None] * len(columns))
         suppressed |= _item_panel(axes[i], labels.item_titles.get(item, item), cells, columns,
                                   labels, show_ylabel=(i % ncols == 0))
-    suppressed |= _rates_panel(axes[len(order)], columns, attendance, response, labels)
+    suppressed |= _rates_panel(axes[len(order)], columns, attendance, response, labels, answered)
     for ax in axes[n_panels:]:
         ax.set_axis_off()
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from domain.consult import MAX_REQUEST_CHARS, contains_code, extract_categories
 from domain.dialog import Reply, correction, word_of
 from domain.errors import InputError
+from domain.sectors import extract_wanted
 
 COMMUNITY, TEXT, PREVIEW, SENDING, CANCELLED = "community", "text", "preview", "sending", "cancelled"
 REQUEST, FOLLOWUP = "request", "followup"
@@ -45,6 +46,7 @@ class Draft:
     consultation_id: int | None = None  # the case a follow-up belongs to
     text: str = ""  # the scrubbed text, as previewed
     categories: tuple[str, ...] = ()
+    wanted: tuple[str, ...] = ()  # the sectors whose expertise is asked for (domain/sectors.py)
     replaced: int = 0
     pending: str = ""  # a request written before its community was chosen
 
@@ -119,6 +121,7 @@ def _chosen(draft: Draft, place: Place, scrub: Scrub, pending: str = "") -> Repl
 
 def _preview(draft: Draft, raw: str, scrub: Scrub) -> Reply:
     text, categories = extract_categories(raw)
+    text, wanted = extract_wanted(text)
     if contains_code(text):  # a case code in a public post would open the case to anyone
         return correction(draft, "consult.contains_code")
     if len(text) > MAX_REQUEST_CHARS:
@@ -129,7 +132,7 @@ def _preview(draft: Draft, raw: str, scrub: Scrub) -> Reply:
         shown, replaced = scrub(text, draft.lang)
     except InputError as exc:  # the bot's limits on previews
         return correction(draft, exc.key, exc.params)
-    draft = replace(draft, step=PREVIEW, text=shown, categories=categories, replaced=replaced)
+    draft = replace(draft, step=PREVIEW, text=shown, categories=categories, wanted=wanted, replaced=replaced)
     key = "consult.preview_followup" if draft.kind == FOLLOWUP else "consult.preview"
     return Reply(draft, key, {"text": shown, "count": replaced, "community": draft.place.name,
-                              "categories": categories})
+                              "categories": categories, "wanted": wanted})

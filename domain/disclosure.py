@@ -125,6 +125,9 @@ def measures(p: Period) -> dict[str, int]:
         out[f"item.{item}"] = sum(counts.get(v, 0) for v in POINTS)
     for name, n in p.categories.items():
         out[f"category.{name}"] = n
+    out["reach_sum"], out["wanted"], out["wanted_answered"] = p.reach_sum, p.wanted, p.wanted_answered
+    for name, n in p.reach.items():
+        out[f"reach.{name}"] = n
     for name, n in p.tags.items():
         out[f"tag.{name}"] = n
     return out

@@ -39,6 +39,13 @@ class Period:
     followed_up: int = 0
     closed: int = 0
     categories: dict[str, int] = field(default_factory=dict)
+    # Cross-sector reach (issue 23), of the consultations opened in the period: how many reached
+    # 0, 1, 2, 3+ sectors among their repliers (domain.sectors.BUCKETS), the sectors summed
+    # over them, how many asked for sectors, and how many of those a wanted sector answered.
+    reach: dict[str, int] = field(default_factory=dict)
+    reach_sum: int = 0
+    wanted: int = 0
+    wanted_answered: int = 0
     invited: int = 0
     checkins: int = 0
     items: dict[str, dict[int | None, int]] = field(default_factory=dict)  # item -> {4: n, …, None: n}

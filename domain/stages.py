@@ -28,6 +28,7 @@ class Signals:
     consultations: int
     impacts: int
     in_stage: timedelta
+    sectors: int = 0        # sectors of the list with someone in the directory (issue 23)
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,7 @@ class Consultation(SQLModel, table=True):
     decided_at: datetime | None = Field(default=None, sa_type=AwareDateTime)  # review outcome
     purged_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     queued_on: datetime | None = Field(default=None, sa_type=AwareDateTime)  # review: the day (00:00 UTC)
+    wanted: str = ""  # comma-separated domain.sectors ids: the expertise asked for (migration v0011)
 
 
 class ConsultationFollowup(SQLModel, table=True):
@@ -340,3 +341,36 @@ class SummarySettings(SQLModel, table=True):
     __tablename__ = "summary_settings"
     community_id: int = Field(foreign_key="communities.id", primary_key=True)
     min_group_size: int  # never below [summaries].min_group_size
+
+
+class SectorEntry(SQLModel, table=True):
+    """One member's opt-in to a community's sector directory (issue 23, migration v0011).
+
+    Kept apart from everything about consultations: the member is a keyed hash of its own
+    purpose (bot.sectors.directory), matching nothing else in the database; the bot finds the
+    member's user id again among the room's members. `asked_at` is the rotation of mentions.
+    """
+
+    __tablename__ = "sector_directory"
+    community_id: int = Field(foreign_key="communities.id", primary_key=True)
+    member_key: str = Field(primary_key=True)
+    sectors: str  # comma-separated domain.sectors ids
+    tags: str = ""  # up to three practice-domain tags, comma-separated
+    quiet: bool = False  # no mentions for consultations
+    since: datetime = Field(sa_type=AwareDateTime)
+    asked_at: datetime | None = Field(default=None, sa_type=AwareDateTime)  # last mentioned for one
+
+
+class ConsultationReach(SQLModel, table=True):
+    """What crossed sectors in one consultation's thread (issue 23, migration v0011): the sectors
+    of those who replied, never who replied; and the mention and nudge posted in the thread."""
+
+    __tablename__ = "consultation_reach"
+    consultation_id: int = Field(foreign_key="consultations.id", primary_key=True)
+    reached: str = ""  # comma-separated sector ids of the repliers, only ever growing
+    reached_count: int = 0
+    answered: bool = False  # a reply came from a wanted sector
+    mention: str  # a bot.sectors.jobs.Step: pending, sent, none (nobody to mention)
+    txn: str  # base of the Matrix transaction ids of the mention and the nudge
+    nudge_due: datetime | None = Field(default=None, sa_type=AwareDateTime, index=True)
+    nudge: str = "none"  # a Step: waiting, sent, none

@@ -22,10 +22,11 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.checkins import ITEMS
+from domain.sectors import bucket
 from domain.report import Period, StageStep
 from storage import workshops as wq
 from storage.models import (Checkin, CheckinInvite, CheckinRound, Consultation, ConsultationFollowup,
-                            ImpactReport, PromptPost, StageChange, SummarySnapshot, Workshop)
+                            ConsultationReach, ImpactReport, PromptPost, StageChange, SummarySnapshot, Workshop)
 
 
 async def _rows(session: AsyncSession, query) -> list:
@@ -114,6 +115,7 @@ async def fill_all(session: AsyncSession, community_id: int, periods: list[Perio
     rows = await per_value(Consultation.categories, Consultation.posted_at, Consultation.community_id == cid)
     for p, n, counts in zip(periods, b.summed(rows), b.spread(rows)):
         p.opened, p.categories = n, counts
+    await _reach(session, cid, b)
     closed = b.of(Consultation.closed_at)
     for i, n in await per_bucket(closed, func.count(), where=(Consultation.community_id == cid,
                                                              Consultation.posted_at.is_not(None),
@@ -142,6 +144,30 @@ async def fill_all(session: AsyncSession, community_id: int, periods: list[Perio
     for p in periods:
         _stage(changes, p)
     await _workshops(session, cid, periods)
+
+
+async def _reach(session: AsyncSession, cid: int, b: Buckets) -> None:
+    """Sectors reached by the consultations opened in each period (issue 23): grouped by the
+    number reached, whether sectors were wanted and whether one of them answered, so a handful of
+    groups come back whatever the number of consultations."""
+    count = func.coalesce(ConsultationReach.reached_count, 0)
+    wanted = Consultation.wanted != ""
+    hit = func.coalesce(ConsultationReach.answered, False)
+    rows = await _rows(session, select(count, wanted, hit, *b.counts(Consultation.posted_at))
+                       .select_from(Consultation)
+                       .join(ConsultationReach, ConsultationReach.consultation_id == Consultation.id, isouter=True)
+                       .where(Consultation.community_id == cid, b.within(Consultation.posted_at))
+                       .group_by(count, wanted, hit))
+    for reached, asked, answered, *counts in rows:
+        for p, n in zip(b.periods, b.per_period(counts)):
+            if not n:
+                continue
+            name = bucket(int(reached))
+            p.reach[name] = p.reach.get(name, 0) + n
+            p.reach_sum += int(reached) * n
+            if asked:
+                p.wanted += n
+                p.wanted_answered += n if answered else 0
 
 
 async def _checkins(session: AsyncSession, cid: int, b: Buckets) -> None:
@@ -202,10 +228,12 @@ async def _workshops(session: AsyncSession, community_id: int, periods: list[Per
 
 FROZEN = ("prompts", "replies", "repliers", "opened", "followed_up", "closed", "invited", "checkins", "stories",
           "attended", "rsvp", "categories", "tags")
+# Added later (issue 23): a snapshot frozen before them has none, and their counts were 0 then.
+FROZEN_LATER = {"reach": dict, "reach_sum": int, "wanted": int, "wanted_answered": int}
 
 
 def _counts_of(p: Period) -> str:
-    data = {name: getattr(p, name) for name in FROZEN}
+    data = {name: getattr(p, name) for name in (*FROZEN, *FROZEN_LATER)}
     data["items"] = {item: {("n" if v is None else str(v)): n for v, n in counts.items()}
                      for item, counts in p.items.items()}
     return json.dumps(data, sort_keys=True)
@@ -215,6 +243,8 @@ def _load(p: Period, text: str) -> None:
     data = json.loads(text)
     for name in FROZEN:
         setattr(p, name, data[name])
+    for name, empty in FROZEN_LATER.items():
+        setattr(p, name, data.get(name, empty()))
     p.items = {item: {(None if v == "n" else int(v)): n for v, n in counts.items()}
                for item, counts in data["items"].items()}
 
@@ -252,7 +282,8 @@ async def freeze(session: AsyncSession, community_id: int, closed: list[Period],
                 _load(p, row.counts)
 
 
-SUMMED = ("prompts", "replies", "repliers", "opened", "followed_up", "closed", "invited", "checkins", "stories")
+SUMMED = ("prompts", "replies", "repliers", "opened", "followed_up", "closed", "invited", "checkins", "stories",
+          "reach_sum", "wanted", "wanted_answered")
 
 
 def add_up(columns: list[Period], total: Period) -> Period:
@@ -261,6 +292,7 @@ def add_up(columns: list[Period], total: Period) -> Period:
         setattr(total, name, sum(getattr(p, name) for p in columns))
     total.categories = dict(sum((Counter(p.categories) for p in columns), Counter()))
     total.tags = dict(sum((Counter(p.tags) for p in columns), Counter()))
+    total.reach = dict(sum((Counter(p.reach) for p in columns), Counter()))
     total.items = {item: dict(sum((Counter(p.items.get(item, {})) for p in columns), Counter())) for item in ITEMS}
     total.rsvp = {k: sum(p.rsvp[k] for p in columns) for k in ("yes", "maybe", "no")}
     total.attended = sum(p.attended for p in columns)

@@ -286,7 +286,8 @@ async def test_french_flow(h):
 
 
 async def test_nothing_on_disk_names_the_member_or_keeps_deleted_text(h, tmp_path):
-    code = await submit(h)
+    await h.command("sector addiction", sender=BOB, room=ROOM)  # the directory (issue 23) is searched too
+    code = await submit(h, REQUEST + " #addiction")
     await posted(h)
     await dm(h, f"followup {code} An update from me.")
     await dm(h, "send")

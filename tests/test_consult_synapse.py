@@ -56,18 +56,23 @@ async def test_consultation_flow_leaves_no_trace_of_the_requester(bot_cfg, bot_u
         async with RunningBot(cfg):
             room = await fac.room_with("Circle", bot, (asker, colleague))
             await fac.ask(room, "!cop setup Outaouais circle", bot)
+            # Both in the sector directory (issue 23): a store kept apart from every consultation row
+            await asker.ask(room, "!cop sector mental-health", bot)
+            await colleague.ask(room, "!cop sector addiction mental-health", bot)
 
             dm = await asker.dm_with(bot)
             intro = await asker.ask(dm, "consult", bot)
             assert "Your identity stays hidden" in body_of(intro)
             preview = await asker.ask(dm, REQUEST.removeprefix("consult "), bot)
             assert "Samira" not in body_of(preview) and "[phone]" in body_of(preview)
-            edited = await asker.ask(dm, "edit " + REQUEST.removeprefix("consult ") + " The school is École Sainte-Anne.", bot)
+            edited = await asker.ask(dm, "edit " + REQUEST.removeprefix("consult ") + " The school is École Sainte-Anne. #addiction", bot)
             assert "Preview" in body_of(edited) and "Sainte-Anne" not in body_of(edited)
             ack = await asker.ask(dm, "send", bot)
             code = _code(body_of(ack))
 
             post = await _wait_post(colleague, room, lambda e: "Consultation" in body_of(e))
+            mention = await _wait_post(colleague, room, lambda e: "asks for expertise in" in body_of(e))
+            assert mention["content"]["m.mentions"]["user_ids"] == [colleague.user_id]
             label = re.search(r"Consultation ([a-z]+-[a-z]+)", body_of(post)).group(1)
             assert "[name]" in body_of(post) and "Samira" not in body_of(post)
             await colleague.say(room, "Has anyone checked the father's access to weapons?",
@@ -102,6 +107,7 @@ async def test_consultation_flow_leaves_no_trace_of_the_requester(bot_cfg, bot_u
 
     secrets_ = _forms(asker.user_id) | _forms("Rowan Quill") | _forms(dm) | _forms(asker.user_id.split(":")[0][1:])
     db_bytes = await stored_bytes(cfg.database.url)
+    await _no_person_in_consultation_rows(cfg.database.url, [asker, colleague, fac])
     assert b"Outaouais circle" in db_bytes  # what is stored is found: the search is not vacuous
     log_output = log_text.getvalue()
     assert "consultation.posted" in log_output  # the log was captured
@@ -115,6 +121,34 @@ async def test_consultation_flow_leaves_no_trace_of_the_requester(bot_cfg, bot_u
     for text in ("Samira", "514-555-0199", code, second):
         assert text.encode() not in db_bytes, text
         assert text not in log_output, text
+
+
+async def _no_person_in_consultation_rows(url: str, people) -> None:
+    """Every row that concerns a consultation (the requests, their updates, their cross-sector
+    reach) holds no user id, no localpart and no pseudonym of the directory (issue 23): the
+    directory is kept apart, and nothing links a person to a case."""
+    from sqlalchemy import text
+
+    from storage.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            keys = [k for (k,) in (await conn.execute(text("SELECT member_key FROM sector_directory"))).all()]
+            cells = []
+            for table in ("consultations", "consultation_followups", "consultation_reach"):
+                for row in (await conn.execute(text(f"SELECT * FROM {table}"))).all():
+                    cells += [str(c) for c in row if c is not None]
+            reach = (await conn.execute(text("SELECT reached FROM consultation_reach"))).all()
+    finally:
+        await engine.dispose()
+    assert len(keys) == 2 and reach and reach[0][0] == "mental-health,addiction"  # what is scanned is there
+    needles = set(keys)
+    for member in people:
+        needles |= _forms(member.user_id) | {member.user_id.split(":")[0]}
+    for cell in cells:
+        for needle in needles:
+            assert needle not in cell, (needle, cell[:80])
 
 
 async def test_intake_works_in_an_encrypted_dm(bot_cfg, bot_user, synapse, register, tmp_path):

@@ -191,7 +191,7 @@ async def forget_me(ctx, confirm: str = "") -> None:
         if confirm.lower() not in ("confirm", "confirmer"):
             await ctx.reply("checkin.forget_ask", count=len(checkins) + len(impacts), prefix=ctx.prefix)
             return
-        count = await features.forget_member(session, _me(ctx))
+        count = await features.forget_member(session, ctx.services, ctx.sender)
         await session.commit()
     await flush_deleted(ctx.services.db)
     ctx.services.checkin_desk.drop(ctx.room_id, ctx.sender)

@@ -10,6 +10,8 @@ from bot.text import Text
 from domain.stages import STAGES, Signals, next_stage, suggest
 from domain.timefmt import local
 from bot.checkins.records import impact_count
+from bot.sectors.directory import listed
+from domain.sectors import SECTORS, present
 from storage import communities as q
 from storage import consultations as consult_q
 from storage import prompts as prompt_q
@@ -26,9 +28,11 @@ async def signals_of(ctx, community: Community) -> Signals:
         consultations = await consult_q.posted_count(session, community.id)
         replies = await prompt_q.reply_total(session, community.id)
         impacts = await impact_count(session, community.id)
+        people = await listed(ctx.services, session, community)
     return Signals(members=len(room.joined_members()) if room else 0, posters=posters,
                    prompt_replies=replies, consultations=consultations, impacts=impacts,
-                   in_stage=ctx.services.clock.now() - community.stage_since)
+                   in_stage=ctx.services.clock.now() - community.stage_since,
+                   sectors=present(p.sectors for p in people))
 
 
 @command("stage", checks=[anyone_in_community])
@@ -42,6 +46,7 @@ async def stage(ctx) -> None:
         meaning=ctx.t(f"stage.{c.stage}.meaning").plain, aim=ctx.t(f"stage.{c.stage}.aim").plain,
         since=local(c.stage_since, c.timezone), members=s.members, posters=s.posters,
         replies=s.prompt_replies, consultations=s.consultations, impacts=s.impacts,
+        sectors=s.sectors, sectors_total=len(SECTORS),
         suggestion=ctx.t(f"stage.suggest.{advice.reason}",
                          next=ctx.t(f"stage.{nxt}.name").plain if nxt else "").plain,
         prefix=ctx.prefix))

@@ -26,6 +26,7 @@ from domain.consult_dialog import CANCELLED, FOLLOWUP, SENDING, Place, Scrub, st
 from domain.consult_status import Status
 from domain.dialog import Reply
 from domain.errors import InputError
+from domain.sectors import names as sector_names
 from storage import consultations as q
 from storage.models import Community, Consultation, ConsultationFollowup
 
@@ -87,6 +88,8 @@ def _text(ctx, reply: Reply):
     values = dict(reply.params)
     if "categories" in values:
         values["categories"] = categories_text(ctx.services, ctx.lang, values["categories"])
+    if "wanted" in values:
+        values["wanted"] = sector_names(values["wanted"], ctx.lang) or ctx.t("consult.no_categories").plain
     values.setdefault("minutes", ctx.services.config.consultations.draft_minutes)
     return ctx.t(reply.key, **values)
 
@@ -169,7 +172,7 @@ async def _submit_request(ctx, draft) -> None:
         row = Consultation(
             community_id=community.id, label=new_label(await q.labels(session)), code_hash=hashed,
             status=Status.REVIEW if rules.review else Status.SCHEDULED, categories=",".join(draft.categories),
-            text=draft.text, txn="copbot-c-" + secrets.token_hex(8),
+            wanted=",".join(draft.wanted), text=draft.text, txn="copbot-c-" + secrets.token_hex(8),
             due_at=None if rules.review else s.clock.now() + timedelta(seconds=rules.delay.pick()),
             queued_on=day_of(s.clock.now()) if rules.review else None)
         session.add(row)

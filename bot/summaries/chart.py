@@ -27,6 +27,7 @@ def labels(r: Renderer, name: str) -> ChartLabels:
         scale={p: t(f'checkin.scale.{p}').plain for p in POINTS},  # the chart puts the number first
         percent_axis=t("summary.chart.percent_axis").plain, attendance=t("summary.chart.attendance").plain,
         response=t("summary.chart.response").plain, rates_title=t("summary.chart.rates_title").plain,
+        answered=t("summary.chart.answered").plain,
         suppressed=r.hidden(), suppressed_short=t("summary.chart.suppressed_short", n=r.min).plain,
         no_data=t("summary.chart.no_data").plain)
 
@@ -36,4 +37,5 @@ def chart_png(r: Renderer, columns: list[Period], name: str) -> bytes:
     from domain.charts import series_chart
 
     return series_chart([p.label for p in columns], {item: [r.stats(p, item) for p in columns] for item in ITEMS},
-                        [r.attendance(p) for p in columns], [r.response(p) for p in columns], labels(r, name))
+                        [r.attendance(p) for p in columns], [r.response(p) for p in columns], labels(r, name),
+                        answered=[r.answered(p) for p in columns])

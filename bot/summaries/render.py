@@ -13,6 +13,7 @@ from bot.workshops import texts
 from domain.checkins import ITEMS, item_key
 from domain.disclosure import Disclosure
 from domain.report import Period
+from domain.sectors import BUCKETS
 from domain.summaries import (POINTS, ItemStats, Suppressed, Table, distribution, format_percent, quotable, rate,
                               to_csv, to_html, to_text, top_tags)
 
@@ -94,6 +95,34 @@ class Renderer:
             return self.fewer()
         return ", ".join(f"{k} {v}" for k, v in sorted(shown, key=lambda kv: (-kv[1], kv[0])))
 
+    def reach(self, p: Period) -> str:
+        """Sectors reached per consultation: the mean, then how many consultations reached 0, 1,
+        2, 3+ sectors. The mean needs the consultations shown (k or more) and the sum released."""
+        if not p.opened:
+            return "-"
+        if not self.shows(p, "opened", p.opened):
+            return self.count(p, "opened", p.opened)
+        mean = f"{p.reach_sum / p.opened:.1f}" if self.released(p, "reach_sum") else self.withheld()
+        buckets = " · ".join(self.t("summary.reach_bucket", bucket=name,
+                                    n=self.count(p, f"reach.{name}", p.reach.get(name, 0))).plain for name in BUCKETS)
+        return self.t("summary.reach_cell", mean=mean, buckets=buckets).plain
+
+    def answered(self, p: Period):
+        """Consultations answered from a wanted sector, of those that wanted one."""
+        if not p.wanted:
+            return None
+        if not (self.shows(p, "wanted", p.wanted) and self.shows(p, "wanted_answered", p.wanted_answered)):
+            return Suppressed(self.min)
+        return rate(p.wanted_answered, p.wanted, self.min)
+
+    def answered_cell(self, p: Period) -> str:
+        value = self.answered(p)
+        if value is None:
+            return "-"
+        if isinstance(value, Suppressed):
+            return self.fewer() if p.wanted < self.min or 1 <= p.wanted_answered < self.min else self.withheld()
+        return f"{self.cell(value)} ({p.wanted_answered}/{p.wanted})"
+
     def tags(self, p: Period) -> str:
         shown = top_tags({k: v for k, v in p.tags.items() if self.released(p, f"tag.{k}")}, 5, self.min)
         if not shown:
@@ -138,6 +167,8 @@ class Renderer:
                                                                 for name in ("opened", "followed_up", "closed"))
                                                      for p in columns]),
             (t("summary.row.categories").plain, *[self.categories(p) for p in columns]),
+            (t("summary.row.reach").plain, *[self.reach(p) for p in columns]),
+            (t("summary.row.answered").plain, *[self.answered_cell(p) for p in columns]),
             (t("summary.row.response").plain, *[self.response_cell(p) for p in columns]),
             (t("summary.row.tags").plain, *[self.tags(p) for p in columns]),
             (t("summary.row.stories").plain, *[self.count(p, "stories", p.stories) for p in columns]),
