@@ -19,14 +19,38 @@ def find_all(text: str, lang: str = "en") -> list[Span]:
     folded = fold_same_length(text)
     tokens = tokenize(text)
     protected = [m.span() for m in phrase_regex(lex.keep).finditer(folded)]
-    shaped = patterns.shaped(text)
+    protected += [m.span() for m in _LEGAL_REFERENCE.finditer(text)]
+    shaped = [s for s in patterns.shaped(text) if not (s.kind == "date" and _LAW_BEFORE.search(text, 0, s.start))]
     orgs = places.organizations(tokens, text, lex)
     where = places.places(tokens, text, folded, lex)
     guessed = [s for s in orgs + where if not _inside(s, protected)]
     taken = [(s.start, s.end) for s in shaped + guessed]
     people = [s for s in names.find(tokens, text, lex, protected, taken, lang) if not _inside(s, protected)]
     people += _particles(text, people)
-    return merge(shaped + guessed + people + _house_numbers(text, people + guessed), text)
+    return _join_addresses(merge(shaped + guessed + people + _house_numbers(text, people + guessed), text), text)
+
+
+# Bills, sections and articles are law, not identifiers: "Bill C-75", "projet de loi 15", "s. 810".
+_LEGAL_REFERENCE = re.compile(
+    r"(?i)\b(?:bill|projet\s+de\s+loi|loi|law|act|section|article|art\.|s\.|ss\.|paragraphe|alinéa|règlement|regulation)"
+    r"\s+(?:no\.?\s*|n°\s*)?(?:[A-Z]-)?\d+(?:\.\d+)*(?:\(\d+\))*")
+# A date that names a law is the law's name: "la loi du 9 juillet 2010", "the Act of 12 May 2015".
+_LAW_BEFORE = re.compile(r"(?i)\b(?:loi|décret|decret|arrêté|arrete|ordonnance|règlement|reglement|directive|circulaire|"
+                         r"convention|act|law|statute|regulation)s?\s+(?:du|de|of|from)\s+(?:the\s+)?$")
+_ADDRESS_GAP = re.compile(r"[,;]?\s{1,2}(?:[-–]\s)?")
+
+
+def _join_addresses(spans: list[Span], text: str) -> list[Span]:
+    """"Bât. C, résidence Les Tilleuls", "Site 5, Box 12, RR 2", "88 portage ave, R3C 0A1": parts of one
+    address next to each other are one replacement, the comma between them included."""
+    out: list[Span] = []
+    for s in spans:
+        if out and out[-1].kind in ("address", "postal") and s.kind in ("address", "postal") \
+                and _ADDRESS_GAP.fullmatch(text, out[-1].end, s.start):
+            out[-1] = Span(out[-1].start, s.end, "address")
+        else:
+            out.append(s)
+    return out
 
 
 # Name particles (Dutch, German, French, Spanish, Portuguese, Italian, Arabic): between two parts

@@ -79,6 +79,39 @@ ADDRESSES = tuple(re.compile(p) for p in (
     r"(?i)\b(?:PO|P\.O\.|C\.P\.|CP|case\s+postale)\s*(?:Box\s*)?\d+\b",
 ))
 
+# Addresses as chat writes them: lower case, units before the number ("2-905"), abbreviations.
+# Only street types that are not also everyday words after a number ("3 places", "2 courts") count.
+_LOWER_STREET_FR = r"(?:rue|avenue|av|ave|boulevard|boul|bd|blvd|chemin|ch|rang|route|rte|montée|montee|allée|allee|impasse|promenade|croissant|ruelle)"
+_LOWER_STREET_EN = r"(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|crescent|cres|cr|lane|ln|highway|hwy|parkway|pkwy|trail|terrace|sideroad|concession)"
+_LWORD = r"(?:(?!(?:and|et|with|avec|for|pour|since|depuis|near|pres|près|where|oû|ou|to|at|in|on)\b)[a-zà-ÿA-ZÀ-Þ][\w'’.-]*)"
+_DIRECTION = r"(?:\s+(?i:north|south|east|west|nord|sud|est|ouest|n|s|e|w|o)\b\.?)"
+_HOUSE = r"\b\d{1,6}[A-Za-z]?(?:[-/]\d{1,6}[A-Za-z]?)?,?"
+LOWER_ADDRESSES = tuple(re.compile(p) for p in (
+    rf"(?:(?i:unit|apt|app|flat|suite|#)\.?\s*\w+[/,]?\s*)?{_HOUSE}\s+(?i:{_LOWER_STREET_FR})\.?\s+"
+    rf"(?:(?i:de\s+la|de\s+l'|du|des|de|d'|l'|la|le|saint|sainte|st|ste)\s*)?{_LWORD}(?:[\s-]+(?!(?:app|apt|unit|suite)\b){_LWORD}){{0,2}}?"
+    rf"{_DIRECTION}?(?={_UNIT}|[\s,.;:!?)]|$){_UNIT}?",
+    rf"(?:(?i:unit|apt|app|flat|suite|#)\.?\s*\w+[/,]?\s*)?{_HOUSE}\s+(?:{_LWORD}\s+){{1,3}}?(?i:{_LOWER_STREET_EN})\b\.?"
+    rf"{_DIRECTION}?{_UNIT}?(?![\w'-])",
+))
+# Rural addresses: "rang 4 nord", "RR 3", "Site 5, Box 12", "Concession 6", "lieu-dit Les Granges",
+# "Bât. C", "résidence Les Tilleuls" (a named building is the address of the people in it).
+RURAL = tuple(re.compile(p) for p in (
+    rf"(?i:\brang)\s+\d{{1,3}}(?:e|ième)?{_DIRECTION}?",
+    r"\b(?:RR|R\.R\.|rr)\s*#?\s*\d{1,3}\b",
+    r"(?i)\b(?:rural\s+route|route\s+rurale)\s*#?\s*\d{1,3}\b",
+    r"(?i)\bsite\s+\d{1,3},?\s+(?:box|comp|compartment)\s+\d{1,4}\b",
+    r"(?i)\b(?:lot|concession|conc\.)\s+\d{1,3}\b(?:,?\s+(?i:lot|concession|conc\.)\s+\d{1,3})?",
+    rf"(?i:\blieu-?dit)\s+(?:(?:les|le|la|l'|du|des)\s*)?{_CAP}[{_L}'’-]+(?:\s+{_CAP}[{_L}'’-]+)?",
+    r"(?:\b(?i:bât|bat|bâtiment|batiment|bldg|building|bloc|block|tour|tower|entrée|escalier)\.?\s+[A-Z0-9]{1,2}\b)(?![\w'])",
+    rf"(?i:\brésidence|\bresidence|\bdomaine|\bcité|\bhameau|\bferme)\s+(?:(?:les|le|la|l'|du|des)\s*)?{_CAP}[{_L}'’-]+(?:\s+{_CAP}[{_L}'’-]+)?",
+))
+# Postal codes written alone: a US ZIP or a French code once the context says it is one.
+POSTAL_ALONE = tuple(re.compile(p) for p in (
+    r"(?i:\b(?:zip|zipcode|postal|postcode|code|cp|c\.p\.)\b[^\d\n]{0,14}?)(\d{5})(?!\d|[.,]\d)",
+    r"(?i:\b(?:in|to|from|near|around|dans\s+le|du|vers|au|à|a)\s+)(\d{5})(?!\d|[.,:/-]\d|\s*(?i:\$|€|dollars?|euros?|km|kms|people|personnes|habitants|ans|years|fois|times|hours|heures|mg|ml|m²|pieds|feet|\w*%))",
+    r"(?<![\w-])[a-zA-Z]\d[a-zA-Z][ -]?\d[a-zA-Z]\d(?![\w-])",
+))
+
 _ID_KEY = (r"(?:file|case|dossier|docket|court\s+file|claim|report|incident|occurrence|événement|evenement|référence|"
            r"reference|ref|matricule|client|member|membre|card|carte|health\s+card|NAS|SIN|SSN|NHS|Medicare|RAMQ|OHIP|"
            r"permis|licen[cs]e|plate|plaque|immatriculation|numéro|numero|number|badge|patient|MRN|chart|IRCC|UCI)")
@@ -171,6 +204,9 @@ def shaped(text: str) -> list[Span]:
     out += [p for p in phones(text) if not any(d.start <= p.start and p.end <= d.end for d in dates)]
     out += _finditer(POSTAL, text, "postal")
     out += _finditer(ADDRESSES, text, "address")
+    out += _finditer(LOWER_ADDRESSES, text, "address")
+    out += _finditer(RURAL, text, "address")
+    out += _finditer(POSTAL_ALONE, text, "postal")
     phone_spans = [s for s in out if s.kind == "phone"]
     for n, pat in enumerate(IDS):
         for s in _finditer((pat,), text, "id"):
