@@ -7,13 +7,14 @@ from functools import lru_cache
 
 from domain.redact.lexicon import Lexicon
 from domain.redact.spans import Span
-from domain.redact.tokens import Token
+from domain.redact.tokens import Token, fold_same_length
 
 # A head word followed by a proper name: "Maison Marie-Rollet", "CLSC Ahuntsic", "École Sainte-Anne"
 ORG_HEADS = frozenset("""
 maison pavillon ecole auberge centre center clinique hopital college cegep polyvalente residence refuge foyer clsc
 ciusss cisss chsld gmf paroisse eglise mosquee organisme carrefour regroupement havre academie garderie cpe villa
 manoir institut fondation hospital clinic academy church mosque camp fort
+cmp cmpp chrs cada ehpad ccas universite university penitencier prison tabernacle synagogue temple
 """.split())
 # Descriptors allowed between the head and the name: "École secondaire Jean-Jacques-Bertrand"
 ORG_DESCRIPTORS = frozenset("""
@@ -27,7 +28,14 @@ house shelter centre center elementary school academy hospital clinic lodge have
 mosque temple college high secondary middle primary detachment station refuge manor villa residence hall club
 institute foundation outreach ministries collective network secondaire primaire team program programme
 project projet
+tabernacle chapel cathedral parish assembly fellowship gurdwara synagogue masjid mission penitentiary
+institution jail prison correctional university campus
 """.split())
+# These tails also count in lower case after a capitalised name: "St. Brigid's parish", "Hope church"
+LOWER_TAILS = frozenset("parish church mosque temple tabernacle chapel mission shelter school academy house lodge jail prison penitentiary".split())
+# Police stations known by their number: "poste de quartier 21", "PDQ 38", "41 Division", "precinct 9"
+STATIONS = re.compile(r"(?i)\b(?:poste\s+de\s+quartier|pdq|precinct|poste\s+de\s+police|detachment|détachement)\s*(?:no\.?\s*|n°\s*|#\s*)?\d{1,3}\b"
+                      r"|\b\d{1,3}\s+(?:Division|division|Precinct|precinct)\b")
 LOCATIVES = frozenset("in from near outside around to towards a au aux en dans pres proche banlieue quartier secteur arrondissement village town city ville municipalite region reserve originaire".split())
 _ST = re.compile(r"(?:St|Ste|Saint|Sainte)\.?$")
 
@@ -47,19 +55,22 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
     out = []
     n = len(tokens)
     for i, tok in enumerate(tokens):
-        if (tok.cap or tok.upper) and tok.key in ORG_HEADS:
+        if tok.key in ORG_HEADS:
             j = i + 1
             while j < n and tokens[j].key in ORG_DESCRIPTORS and j - i <= 3 and _gap_ok(text, tokens[j - 1], tokens[j]):
                 j += 1
             k = j
             while k < n and (tokens[k].cap or tokens[k].upper or tokens[k].key in ("de", "du", "des") and k > j) \
-                    and _gap_ok(text, tokens[k - 1], tokens[k]) and not tokens[k].sent_start and k - j < 4:
+                    and _gap_ok(text, tokens[k - 1], tokens[k], elision=True) and not tokens[k].sent_start and k - j < 4 \
+                    and tokens[k].key not in lex.keep:
                 k += 1
             while k > j and not (tokens[k - 1].cap or tokens[k - 1].upper):
                 k -= 1
-            if k > j:
+            # a lower-case head ("maison L'Escale") needs a name that is not an everyday word after it
+            if k > j and (tok.cap or tok.upper or any(not lex.is_word(t.key) or t.key in lex.places or t.key in lex.first
+                                                       or _elided(text, tokens[j]) for t in tokens[j:k])):
                 out.append(Span(tok.start, tokens[k - 1].end, "organization"))
-        if (tok.cap or tok.upper) and tok.key in ORG_TAILS and i > 0:
+        if (tok.cap or tok.upper or tok.key in LOWER_TAILS) and tok.key in ORG_TAILS and i > 0:
             j = i
             while j > 0 and _gap_ok(text, tokens[j - 1], tokens[j]) and (
                 (tokens[j - 1].cap or tokens[j - 1].upper) and tokens[j - 1].key not in ("the", "a", "an", "our", "my", "her", "his")
@@ -70,14 +81,26 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
                     break
             while j < i and tokens[j].key in ("of", "the", "de", "du", "des"):
                 j += 1
-            if j < i:
+            if j < i and not " ".join(t.key for t in tokens[j:i]) in lex.keep and not all(t.key in lex.keep for t in tokens[j:i]) \
+                    and (tok.cap or tok.upper or not tokens[i - 1].sent_start):
                 out.append(Span(tokens[j].start, tok.end, "organization"))
+    out += [Span(*m.span(), "organization") for m in STATIONS.finditer(text)]
+    for m in phrase_regex(lex.organizations).finditer(fold_same_length(text)):
+        if text[m.start()].isupper() or m.group() in lex.org_acronyms:
+            out.append(Span(m.start(), m.end(), "organization"))
     return out
 
 
-def _gap_ok(text: str, a: Token, b: Token) -> bool:
-    """Two tokens belong to one proper name when only spaces, a period or 's separates them."""
+def _elided(text: str, tok: Token) -> bool:
+    return text[max(0, tok.start - 2):tok.start].lower() in ("l'", "d'", "l\u2019", "d\u2019")
+
+
+def _gap_ok(text: str, a: Token, b: Token, elision: bool = False) -> bool:
+    """Two tokens belong to one proper name when only spaces, a period or 's separates them
+    (with `elision`, also an article: "maison L'Escale", "Maison d'Hébergement")."""
     gap = text[a.end:b.start]
+    if elision and re.fullmatch(r"\s{1,2}[LlDd]['\u2019]|[Dd]['\u2019]", gap):
+        return True
     if "." in gap and not (len(a.text) == 1 or a.key in ("st", "ste", "mt", "ft")):
         return False
     return bool(re.fullmatch(r"(?:['\u2019]s)?\.?\s{1,2}|['\u2019]|-", gap))
