@@ -91,6 +91,16 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
     return out
 
 
+def _lower_place_ok(m: re.Match[str], text: str, lex: Lexicon) -> bool:
+    """A place written in lower case: removed when it is no everyday word ("hochelag", "mashteuiatsh"),
+    or when a place word leads into a compound one ("dans petite-patrie", "in little burgundy")."""
+    phrase = m.group()
+    if " " not in phrase and "-" not in phrase:
+        return not lex.is_word(phrase) and phrase not in lex.common and len(phrase) > 3
+    before = text[max(0, m.start() - 12):m.start()].lower()
+    return bool(re.search(r"\b(?:in|from|near|to|at|dans|à|a|de|du|vers|quartier|secteur|the|la|le)\s+$", before))
+
+
 def _elided(text: str, tok: Token) -> bool:
     return text[max(0, tok.start - 2):tok.start].lower() in ("l'", "d'", "l\u2019", "d\u2019")
 
@@ -106,10 +116,51 @@ def _gap_ok(text: str, a: Token, b: Token, elision: bool = False) -> bool:
     return bool(re.fullmatch(r"(?:['\u2019]s)?\.?\s{1,2}|['\u2019]|-", gap))
 
 
+# "in the west end", "du côté du north end": a city's quarter named by its direction
+QUARTERS = re.compile(r"(?i)\b(?:in|from|near|around|to|dans|du|de|au|vers)\s+((?:the\s+|le\s+)?(?:west|east|north|south)\s+end)\b(?!\s+of\b)")
+# Street corners: "jane & finch", "corner of bathurst and eglinton", "au coin st-denis/mont-royal"
+_STREET_WORD = r"(?:(?:st|ste|saint|sainte|mont|mt)[-.\s]?)?[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*"
+CORNERS = re.compile(
+    rf"(?i)(?:\b(?:corner\s+of|coin(?:\s+de)?|intersection\s+(?:of|de)|at\s+the\s+corner\s+of|angle)\s+)"
+    rf"({_STREET_WORD}(?:\s+{_STREET_WORD})?\s*(?:&|/|@|\band\b|\bet\b)\s*{_STREET_WORD})"
+    rf"|(?i:\b(?:at|near|around|on|by|off|from|à|au|près\s+de|pres\s+de|vers)\s+)([^\W\d_][\w'’-]{{2,}}\s*(?:&|/)\s*[^\W\d_][\w'’-]{{2,}})(?=\s|[.,;!?)]|$)")
+# Saint-X written in lower case after a place word: "à st-lin", "from ste-julie"
+LOWER_SAINT = re.compile(r"(?i)\b(?:in|from|near|to|à|a|de|dans|vers|at)\s+((?:st|ste|saint|sainte)-[a-zà-ÿ]{2,}(?:-[a-zà-ÿ]+)*)")
+# "the Six Nations reserve", "Onion Lake Cree Nation", "la réserve de Kahnawake"
+RESERVE = re.compile(r"(?:[A-Z][\w'’-]+\s+){1,3}(?:(?:Cree|First)\s+)?(?:Nation|Reserve|reserve|First Nation|rez)\b"
+                     r"|(?i:\b(?:réserve|reserve|communauté|community)\s+(?:de|d'|of)\s*)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?")
+# Peoples and nations are not places: "the Cree Nation" names no community
+PEOPLES = frozenset("cree mohawk innu atikamekw mi'kmaq mikmaq ojibwe ojibway anishinaabe dene metis inuit haudenosaunee abenaki wolastoqiyik "
+                    "naskapi huron-wendat wendat algonquin anishnabe first the a our their his her".split())
+
+
+def _corner_ok(piece: str, explicit: bool, lex: Lexicon) -> bool:
+    words = [w for w in re.split(r"\s*(?:&|/|@|\band\b|\bet\b)\s*", fold_same_length(piece)) if w]
+    if len(words) != 2:
+        return False
+    if explicit:
+        return True
+    # a bare "x & y" or "x/y" is a corner only when neither side is an everyday word or a role
+    # ("mom & dad", "drugs & alcohol", "and/or"): street names are proper names
+    from domain.redact.names import ROLES
+    return all(w not in ROLES and w not in lex.common and w not in lex.keep and (not lex.is_word(w) or w in lex.places
+               or w in lex.first or w in lex.surnames) for w in words) and any(not lex.is_word(w) for w in words)
+
+
 def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Span]:
     out = []
     for m in phrase_regex(lex.places).finditer(folded):
-        if text[m.start()].isupper():
+        if text[m.start()].isupper() or _lower_place_ok(m, text, lex):
+            out.append(Span(m.start(), m.end(), "place"))
+    out += [Span(*m.span(1), "place") for m in QUARTERS.finditer(text)]
+    out += [Span(*m.span(1), "place") for m in LOWER_SAINT.finditer(text)]
+    for m in CORNERS.finditer(text):
+        g = 1 if m.group(1) else 2
+        if _corner_ok(m.group(g), g == 1, lex):
+            out.append(Span(m.start(g), m.end(g), "place"))
+    for m in RESERVE.finditer(text):
+        head = fold_same_length(m.group()).split()
+        if head and head[0] not in PEOPLES and not all(w in PEOPLES or w in ("nation", "reserve", "rez") for w in head):
             out.append(Span(m.start(), m.end(), "place"))
     for i, tok in enumerate(tokens):
         if not _name_like(tok, lex) or tok.upper:
