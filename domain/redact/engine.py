@@ -56,7 +56,7 @@ def _join_addresses(spans: list[Span], text: str) -> list[Span]:
 # Name particles (Dutch, German, French, Spanish, Portuguese, Italian, Arabic): between two parts
 # of a name they are part of it. "Joost van den Heuvel" is one name, not "[name] van den [name]".
 _PARTICLE_GAP = re.compile(r"\s+(?:(?:van|von|der|den|de|del|della|di|da|das|dos|du|ter|ten|zu|zum|vom|le|la|"
-                           r"al|el|bin|ibn|bint|abu|ben|ould|mac)\s+){1,3}", re.IGNORECASE)
+                           r"al|el|bin|ibn|bint|abu|ben|ould|mac|mc|n[ií]|nic|[oó]|u[ií]|ap|ter)\s+){1,3}", re.IGNORECASE)
 
 
 def _particles(text: str, people: list[Span]) -> list[Span]:

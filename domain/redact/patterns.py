@@ -24,10 +24,10 @@ URL = re.compile(
     r"\b(?:/[^\s<>\"]*)?"
 )
 HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?(?::[\w.-]+)?")
-_PLATFORM = r"(?:Instagram|Insta|IG|TikTok|Snapchat|Snap|Facebook|FB|Twitter|X|Telegram|WhatsApp|Discord|Reddit|YouTube|Threads|Kik|Tinder|Messenger|Signal)"
+_PLATFORM = r"(?:Instagram|Insta|IG|TikTok|Snapchat|Snap|Facebook|FB|Twitter|X|Telegram|WhatsApp|Discord|Reddit|YouTube|Threads|Kik|Tinder|Messenger|Signal|WeChat|Viber|Skype|Twitch|Steam|PSN|Xbox|Roblox|Fortnite|OnlyFans|LinkedIn|Pinterest|BeReal|VSCO|Tumblr|Grindr|Bumble|Hinge|Venmo|Cash\s*App|gamertag|gamer\s+tag)"
 HANDLE_CONTEXT = re.compile(
     rf"(?i:\b{_PLATFORM}\b(?:\s+(?:account|profile|handle|username|page|compte|profil))?"
-    r"(?:\s*(?:as|under|sous(?:\s+le\s+(?:nom|pseudo))?|comme|named|nommé|appelé|is|est|handle|:|-|=|\()\s*|\s+)"
+    r"(?:\s*(?:as|under|sous(?:\s+le\s+(?:nom|pseudo))?|comme|named|nommé|appelé|is|est|c'est|c’est|it's|handle|:|-|=|\()\s*|\s+)"
     r"|\b(?:username|user\s*name|handle|pseudo|nom\s+d'utilisateur|alias\s+en\s+ligne)\s*(?:is|est|:|=)?\s*)"
     r"(@?[A-Za-z0-9_][A-Za-z0-9_.]{1,40}[A-Za-z0-9_](?:#\d{4})?)"
 )
@@ -158,7 +158,7 @@ def contacts(text: str) -> list[Span]:
     out += [Span(*m.span(), "handle") for m in HANDLE_SHAPED.finditer(text)]
     for m in HANDLE_CONTEXT.finditer(text):
         handle = m.group(1)
-        explicit = m.group(0)[: m.start(1) - m.start()].strip().lower().endswith(("as", "under", "nom", "pseudo", ":", "=", "is", "est", "handle", "username", "("))
+        explicit = m.group(0)[: m.start(1) - m.start()].strip().lower().endswith(("as", "under", "nom", "pseudo", ":", "=", "is", "est", "handle", "username", "(", "gamertag", "tag"))
         if explicit or not handle.isalpha() or not handle.islower():
             out.append(Span(*m.span(1), "handle"))
     return out
