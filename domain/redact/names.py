@@ -109,6 +109,7 @@ class _Finder:
                  taken: list[tuple[int, int]], lang: str):
         self.t, self.text, self.lex, self.lang = tokens, text, lex, lang
         self.name = [False] * len(tokens)
+        self.why = [""] * len(tokens)  # the rule that found each name, for `copbot redact --explain`
         self.protected = _covered(tokens, len(text), protected)
         self.taken = _covered(tokens, len(text), taken)
 
@@ -181,16 +182,20 @@ class _Finder:
                 continue
             k = tok.key
             if len(tok.text) == 1:
+                self.why[i] = "single-letter initial"
                 self.name[i] = True
                 continue
             if FOREIGN_LETTERS.search(tok.text) and not self.protected[i]:
+                self.why[i] = "letters no English or French word has"
                 self.name[i] = True
                 continue
             title_before = (p := self.prev(i, r" |\. ?")) is not None and self.t[p].key in TITLES and (
                 self.t[p].cap or self.t[p].key not in TITLE_ABBREVIATIONS)
             if title_before and not self.never(i) and k not in lex.months:
+                self.why[i] = "after a title"
                 self.name[i] = True
             elif (tok.cap or tok.upper) and k in lex.months:
+                self.why[i] = "month name with context"
                 self.name[i] = self.context_before(i) or self.context_after(i, strong=True) or self._before_surname(i)
             elif tok.cap or tok.upper:
                 if not self.nameish(i) and not (self.protected[i] and self.context_before(i)):
@@ -200,28 +205,37 @@ class _Finder:
                 ambiguous = self.amb(k)
                 word = ambiguous or lex.is_word(k) and not self.known(i)
                 if self.known(i):
+                    self.why[i] = "known first name or surname"
                     self.name[i] = True
                 elif not word:
+                    self.why[i] = "capitalised word no dictionary knows"
                     self.name[i] = True  # a capitalised word no dictionary knows is a proper noun
                 elif ambiguous and not tok.sent_start:
+                    self.why[i] = "name that is also a word, mid-sentence"
                     self.name[i] = not self._ambiguous_as_word(i)
                 else:
+                    self.why[i] = "name that is also a word, with context"
                     self.name[i] = (self.context_before(i) or self.context_after(i, strong=k in ABSTRACT or not ambiguous)
                                     or self._before_surname(i))
             else:
                 if self.protected[i] or k in lex.common or k in CHAT:
                     continue
                 if k in lex.plain_first:
+                    self.why[i] = "known first name in lower case"
                     self.name[i] = True
                 elif lex.is_first(k) and not self.amb(k) and not lex.is_word(k):
+                    self.why[i] = "lower-case first name with context"
                     self.name[i] = (self.context_before(i) or self.context_after(i, strong=True) or self._before_surname(i)
                                     or self._after_preposition(i))
                 elif lex.is_first(k) or lex.is_surname(k) or not lex.is_word(k) and len(k) > 2:
+                    self.why[i] = "lower-case name with context"
                     self.name[i] = self.context_before(i) and self._ends_phrase(i) or lex.is_first(k) and self._after_preposition(i, strict=True)
                 if not self.name[i] and lex.is_first(k) and (n := self.nxt(i)) is not None and (
                         self._lower_surname(n) or self._before_surname(i)):
+                    self.why[i] = "lower-case first name before a surname"
                     self.name[i] = True
                 if not self.name[i]:
+                    self.why[i] = "lower-case word after a role or a verb of contact"
                     self.name[i] = self._lower_after_role(i) or self._lower_after_contact(i)
 
     def _lower_after_role(self, i: int) -> bool:
@@ -386,9 +400,9 @@ class _Finder:
             if len(tok.text) == 1 and self.text[end:end + 1] == ".":
                 end += 1
             if out and i > 0 and self.name[i - 1] and _joined(self.text, self.t[i - 1], tok):
-                out[-1] = Span(out[-1].start, end, "name")
+                out[-1] = Span(out[-1].start, end, "name", out[-1].rule or self.why[i])
             else:
-                out.append(Span(tok.start, end, "name"))
+                out.append(Span(tok.start, end, "name", "name: " + (self.why[i] or "next to a name, in a list or repeated")))
         return out
 
 
@@ -402,8 +416,8 @@ def find(tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int
     f.extend()
     f.propagate()
     out = f.spans()
-    out += [Span(*m.span(), "name") for m in OTHER_SCRIPT.finditer(text)]
+    out += [Span(*m.span(), "name", "name: a script other than Latin") for m in OTHER_SCRIPT.finditer(text)]
     for m in INITIALS.finditer(text):
         if m.group().rstrip(".").replace(" ", "") not in {x.rstrip(".") for x in _NOT_INITIALS}:
-            out.append(Span(*m.span(), "name"))
+            out.append(Span(*m.span(), "name", "name: initials"))
     return out

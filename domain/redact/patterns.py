@@ -139,28 +139,28 @@ PHONE_EXT = re.compile(r"\s*,?\s*(?i:ext\.?|extension|x|poste|p\.|#)\s*\d{1,6}\b
 PHONE_LOOSE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,8}(?:[\s.-]\d{1,8}){0,5}(?!\d)(?![^\W\dx])")
 
 
-def _finditer(patterns: tuple[re.Pattern[str], ...], text: str, kind: str) -> Iterator[Span]:
+def _finditer(patterns: tuple[re.Pattern[str], ...], text: str, kind: str, rule: str = "") -> Iterator[Span]:
     for pat in patterns:
         for m in pat.finditer(text):
             start, end = (m.start(1), m.end(1)) if pat.groups else m.span()
             if start >= 0 and end > start:
-                yield Span(start, end, kind)
+                yield Span(start, end, kind, f"{kind}: {rule}")
 
 
 def contacts(text: str) -> list[Span]:
-    out = [Span(*m.span(), "email") for m in EMAIL.finditer(text)]
+    out = [Span(*m.span(), "email", "email: shape") for m in EMAIL.finditer(text)]
     for m in URL.finditer(text):
         end = m.end()
         while end > m.start() and text[end - 1] in ".,;:!?)":
             end -= 1
-        out.append(Span(m.start(), end, "url"))
-    out += [Span(*m.span(), "handle") for m in HANDLE.finditer(text)]
-    out += [Span(*m.span(), "handle") for m in HANDLE_SHAPED.finditer(text)]
+        out.append(Span(m.start(), end, "url", "url: shape"))
+    out += [Span(*m.span(), "handle", "handle: @name") for m in HANDLE.finditer(text)]
+    out += [Span(*m.span(), "handle", "handle: name#1234 or u/name") for m in HANDLE_SHAPED.finditer(text)]
     for m in HANDLE_CONTEXT.finditer(text):
         handle = m.group(1)
         explicit = m.group(0)[: m.start(1) - m.start()].strip().lower().endswith(("as", "under", "nom", "pseudo", ":", "=", "is", "est", "handle", "username", "(", "gamertag", "tag"))
         if explicit or not handle.isalpha() or not handle.islower():
-            out.append(Span(*m.span(1), "handle"))
+            out.append(Span(*m.span(1), "handle", "handle: named by its platform"))
     return out
 
 
@@ -186,30 +186,30 @@ def phones(text: str) -> list[Span]:
     if sum(c.isdigit() for c in text) >= 7:
         for m in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION, leniency=phonenumbers.Leniency.POSSIBLE):
             if _phone_like(m.raw_string):
-                out.append(Span(m.start, m.end, "phone"))
+                out.append(Span(m.start, m.end, "phone", "phone: phonenumbers"))
     for m in PHONE_LOOSE.finditer(text):
         if _phone_like(m.group()):
-            out.append(Span(*m.span(), "phone"))
+            out.append(Span(*m.span(), "phone", "phone: digit groups"))
     extended = []
     for s in out:
         ext = PHONE_EXT.match(text, s.end)
-        extended.append(Span(s.start, ext.end(), "phone") if ext else s)
+        extended.append(Span(s.start, ext.end(), "phone", s.rule) if ext else s)
     return extended
 
 
 def shaped(text: str) -> list[Span]:
     """Every identifier found by its shape alone."""
-    dates = list(_finditer(DATES, text, "date"))
+    dates = list(_finditer(DATES, text, "date", "day and month"))
     out = contacts(text) + dates
     out += [p for p in phones(text) if not any(d.start <= p.start and p.end <= d.end for d in dates)]
-    out += _finditer(POSTAL, text, "postal")
-    out += _finditer(ADDRESSES, text, "address")
-    out += _finditer(LOWER_ADDRESSES, text, "address")
-    out += _finditer(RURAL, text, "address")
-    out += _finditer(POSTAL_ALONE, text, "postal")
+    out += _finditer(POSTAL, text, "postal", "shape")
+    out += _finditer(ADDRESSES, text, "address", "number and street")
+    out += _finditer(LOWER_ADDRESSES, text, "address", "number and street, lower case")
+    out += _finditer(RURAL, text, "address", "rural route, range or building")
+    out += _finditer(POSTAL_ALONE, text, "postal", "code named by its context")
     phone_spans = [s for s in out if s.kind == "phone"]
     for n, pat in enumerate(IDS):
-        for s in _finditer((pat,), text, "id"):
+        for s in _finditer((pat,), text, "id", "after a keyword" if n == 0 else "shape"):
             piece = text[s.start:s.end].strip()
             if _NOT_IDS.fullmatch(piece) or sum(c.isdigit() for c in piece) < 2:
                 continue

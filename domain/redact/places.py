@@ -69,7 +69,7 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
             # a lower-case head ("maison L'Escale") needs a name that is not an everyday word after it
             if k > j and (tok.cap or tok.upper or any(not lex.is_word(t.key) or t.key in lex.places or t.key in lex.first
                                                        or _elided(text, tokens[j]) for t in tokens[j:k])):
-                out.append(Span(tok.start, tokens[k - 1].end, "organization"))
+                out.append(Span(tok.start, tokens[k - 1].end, "organization", "organization: head word and name"))
         if (tok.cap or tok.upper or tok.key in LOWER_TAILS) and tok.key in ORG_TAILS and i > 0:
             j = i
             while j > 0 and _gap_ok(text, tokens[j - 1], tokens[j]) and (
@@ -83,11 +83,11 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
                 j += 1
             if j < i and not " ".join(t.key for t in tokens[j:i]) in lex.keep and not all(t.key in lex.keep for t in tokens[j:i]) \
                     and (tok.cap or tok.upper or not tokens[i - 1].sent_start):
-                out.append(Span(tokens[j].start, tok.end, "organization"))
-    out += [Span(*m.span(), "organization") for m in STATIONS.finditer(text)]
+                out.append(Span(tokens[j].start, tok.end, "organization", "organization: name and tail word"))
+    out += [Span(*m.span(), "organization", "organization: police station number") for m in STATIONS.finditer(text)]
     for m in phrase_regex(lex.organizations).finditer(fold_same_length(text)):
         if text[m.start()].isupper() or m.group() in lex.org_acronyms:
-            out.append(Span(m.start(), m.end(), "organization"))
+            out.append(Span(m.start(), m.end(), "organization", "organization: list of institutions"))
     return out
 
 
@@ -151,17 +151,17 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Sp
     out = []
     for m in phrase_regex(lex.places).finditer(folded):
         if text[m.start()].isupper() or _lower_place_ok(m, text, lex):
-            out.append(Span(m.start(), m.end(), "place"))
-    out += [Span(*m.span(1), "place") for m in QUARTERS.finditer(text)]
-    out += [Span(*m.span(1), "place") for m in LOWER_SAINT.finditer(text)]
+            out.append(Span(m.start(), m.end(), "place", "place: list of places"))
+    out += [Span(*m.span(1), "place", "place: city quarter") for m in QUARTERS.finditer(text)]
+    out += [Span(*m.span(1), "place", "place: Saint-X in lower case") for m in LOWER_SAINT.finditer(text)]
     for m in CORNERS.finditer(text):
         g = 1 if m.group(1) else 2
         if _corner_ok(m.group(g), g == 1, lex):
-            out.append(Span(m.start(g), m.end(g), "place"))
+            out.append(Span(m.start(g), m.end(g), "place", "place: street corner"))
     for m in RESERVE.finditer(text):
         head = fold_same_length(m.group()).split()
         if head and head[0] not in PEOPLES and not all(w in PEOPLES or w in ("nation", "reserve", "rez") for w in head):
-            out.append(Span(m.start(), m.end(), "place"))
+            out.append(Span(m.start(), m.end(), "place", "place: reserve or First Nation"))
     for i, tok in enumerate(tokens):
         if not _name_like(tok, lex) or tok.upper:
             continue
@@ -172,7 +172,7 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Sp
             j = i
             while j + 1 < len(tokens) and _name_like(tokens[j + 1], lex) and _gap_ok(text, tokens[j], tokens[j + 1]):
                 j += 1
-            out.append(Span(tok.start, tokens[j].end, "place"))
+            out.append(Span(tok.start, tokens[j].end, "place", "place: after a place word"))
         elif re.match(r"(?:Saint|Sainte|St|Ste)-[A-ZÀ-Þ]", tok.text) and not (prev and prev.cap and not prev.sent_start):
-            out.append(Span(tok.start, tok.end, "place"))
+            out.append(Span(tok.start, tok.end, "place", "place: Saint-X"))
     return out
