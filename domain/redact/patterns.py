@@ -110,6 +110,9 @@ POSTAL_ALONE = tuple(re.compile(p) for p in (
     r"(?i:\b(?:zip|zipcode|postal|postcode|code|cp|c\.p\.)\b[^\d\n]{0,14}?)(\d{5})(?!\d|[.,]\d)",
     r"(?i:\b(?:in|to|from|near|around|dans\s+le|du|vers|au|à|a)\s+)(\d{5})(?!\d|[.,:/-]\d|\s*(?i:\$|€|dollars?|euros?|km|kms|people|personnes|habitants|ans|years|fois|times|hours|heures|mg|ml|m²|pieds|feet|\w*%))",
     r"(?<![\w-])[a-zA-Z]\d[a-zA-Z][ -]?\d[a-zA-Z]\d(?![\w-])",
+    # a Canadian forward sortation area alone ("secteur H2X", "code qui commence par G5L")
+    r"(?<![\w-])(?!A1C\b|B2B\b|P2P\b|B2C\b|C2C\b)[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z](?![\w-])",
+    r"(?i:\b(?:code\s+postal|postal\s+code|fsa|secteur|zone)\b[^\d\n]{0,20}?)\b([a-zA-Z]\d[a-zA-Z])(?![\w-])",
 ))
 
 _ID_KEY = (r"(?:file|case|dossier|docket|court\s+file|claim|report|incident|occurrence|événement|evenement|référence|"

@@ -82,7 +82,9 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
             while j < i and tokens[j].key in ("of", "the", "de", "du", "des"):
                 j += 1
             if j < i and not " ".join(t.key for t in tokens[j:i]) in lex.keep and not all(t.key in lex.keep for t in tokens[j:i]) \
-                    and (tok.cap or tok.upper or not tokens[i - 1].sent_start):
+                    and (tok.cap or tok.upper or not tokens[i - 1].sent_start) \
+                    and (tok.cap or tok.upper or not tokens[i - 1].possessive or tokens[j].key in ("st", "ste", "saint", "sainte")):
+                # "Samira Haddad's shelter worker" is a person's shelter; "St. Brigid's parish" is a parish
                 out.append(Span(tokens[j].start, tok.end, "organization", "organization: name and tail word"))
     out += [Span(*m.span(), "organization", "organization: police station number") for m in STATIONS.finditer(text)]
     for m in phrase_regex(lex.organizations).finditer(fold_same_length(text)):
