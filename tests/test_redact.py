@@ -96,7 +96,7 @@ def test_cli_prints_the_scrubbed_text_and_explains():
     lines = out.getvalue().splitlines()
     assert lines[0] == "Mme [name] au [phone]."
     assert lines[1] == SEPARATOR
-    assert lines[2:] == ["name\tGagnon", "phone\t514 555-0199"]
+    assert lines[2:] == ["name\tGagnon\tname: after a title", "phone\t514 555-0199\tphone: phonenumbers"]
 
 
 def test_benchmark_targets_hold():

@@ -18,6 +18,7 @@ class Replacement:
     start: int     # offsets into the original text
     end: int
     original: str  # the removed text: never log it
+    rule: str = ""  # the detector that found it (for the operator's --explain)
 
 
 @dataclass(frozen=True)
@@ -61,4 +62,4 @@ def scrub(text: str, lang: str = "en") -> Scrubbed:
         raise ValueError(f"unsupported language: {lang!r}")
     text = normalise(text)
     spans = find_all(text, lang)
-    return Scrubbed(text, tuple(Replacement(s.kind, s.start, s.end, text[s.start:s.end]) for s in spans))
+    return Scrubbed(text, tuple(Replacement(s.kind, s.start, s.end, text[s.start:s.end], s.rule) for s in spans))

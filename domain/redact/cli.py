@@ -15,7 +15,7 @@ SEPARATOR = "--- replacements ---"
 
 def add_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the request (default: en)")
-    p.add_argument("--explain", action="store_true", help="also list each replacement as kind<TAB>original")
+    p.add_argument("--explain", action="store_true", help="also list each replacement as kind<TAB>original<TAB>the rule that found it")
     return p
 
 
@@ -32,5 +32,5 @@ def main(argv: list[str] | None, stdin: TextIO, stdout: TextIO) -> int:
     if args.explain:
         stdout.write(SEPARATOR + "\n")
         for r in result.replacements:
-            stdout.write(f"{r.kind}\t{r.original}\n")
+            stdout.write(f"{r.kind}\t{r.original}\t{r.rule}\n")
     return 0

@@ -19,20 +19,60 @@ def find_all(text: str, lang: str = "en") -> list[Span]:
     folded = fold_same_length(text)
     tokens = tokenize(text)
     protected = [m.span() for m in phrase_regex(lex.keep).finditer(folded)]
-    shaped = patterns.shaped(text)
+    protected += [m.span() for m in _LEGAL_REFERENCE.finditer(text)]
+    shaped = [s for s in patterns.shaped(text) if not (s.kind == "date" and _LAW_BEFORE.search(text, 0, s.start))]
     orgs = places.organizations(tokens, text, lex)
     where = places.places(tokens, text, folded, lex)
     guessed = [s for s in orgs + where if not _inside(s, protected)]
     taken = [(s.start, s.end) for s in shaped + guessed]
     people = [s for s in names.find(tokens, text, lex, protected, taken, lang) if not _inside(s, protected)]
     people += _particles(text, people)
-    return merge(shaped + guessed + people + _house_numbers(text, people + guessed), text)
+    shaped += _lower_town_postals(text, lex)
+    return _join_addresses(merge(shaped + guessed + people + _house_numbers(text, people + guessed), text), text)
+
+
+# Bills, sections and articles are law, not identifiers: "Bill C-75", "projet de loi 15", "s. 810".
+_LEGAL_REFERENCE = re.compile(
+    r"(?i)\b(?:bill|projet\s+de\s+loi|loi|law|act|section|article|art\.|s\.|ss\.|paragraphe|alinéa|règlement|regulation)"
+    r"\s+(?:no\.?\s*|n°\s*)?(?:[A-Z]-)?\d+(?:\.\d+)*(?:\(\d+\))*")
+# A date that names a law is the law's name: "la loi du 9 juillet 2010", "the Act of 12 May 2015".
+_LAW_BEFORE = re.compile(r"(?i)\b(?:loi|décret|decret|arrêté|arrete|ordonnance|règlement|reglement|directive|circulaire|"
+                         r"convention|act|law|statute|regulation)s?\s+(?:du|de|of|from)\s+(?:the\s+)?$")
+_POSTAL_TOWN = re.compile(r"(?<![\d$€.,])\b(\d{5})(?:\s+cedex)?,?\s+([a-zà-ÿ][\w'’-]+)")
+
+
+def _lower_town_postals(text: str, lex) -> list[Span]:
+    """"75011 paris", "69100 villeurbanne": a French code before a town written in lower case. The
+    word must be a known place or no everyday word, so "20000 dollars" and "15000 personnes" stay."""
+    out = []
+    for m in _POSTAL_TOWN.finditer(text):
+        word = m.group(2).lower()
+        folded = fold_same_length(word)
+        if folded in lex.places or not lex.is_word(folded) and folded not in lex.common:
+            out.append(Span(m.start(1), m.end(2), "postal", "postal: French code before a town"))
+    return out
+
+
+_ADDRESS_GAP = re.compile(r"[,;]?\s{1,2}(?:[-–]\s)?")
+
+
+def _join_addresses(spans: list[Span], text: str) -> list[Span]:
+    """"Bât. C, résidence Les Tilleuls", "Site 5, Box 12, RR 2", "88 portage ave, R3C 0A1": parts of one
+    address next to each other are one replacement, the comma between them included."""
+    out: list[Span] = []
+    for s in spans:
+        if out and out[-1].kind in ("address", "postal") and s.kind in ("address", "postal") \
+                and _ADDRESS_GAP.fullmatch(text, out[-1].end, s.start):
+            out[-1] = Span(out[-1].start, s.end, "address", out[-1].rule if s.rule in out[-1].rule else out[-1].rule + " + " + s.rule)
+        else:
+            out.append(s)
+    return out
 
 
 # Name particles (Dutch, German, French, Spanish, Portuguese, Italian, Arabic): between two parts
 # of a name they are part of it. "Joost van den Heuvel" is one name, not "[name] van den [name]".
 _PARTICLE_GAP = re.compile(r"\s+(?:(?:van|von|der|den|de|del|della|di|da|das|dos|du|ter|ten|zu|zum|vom|le|la|"
-                           r"al|el|bin|ibn|bint|abu|ben|ould|mac)\s+){1,3}", re.IGNORECASE)
+                           r"al|el|bin|ibn|bint|abu|ben|ould|mac|mc|n[ií]|nic|[oó]|u[ií]|ap|ter)\s+){1,3}", re.IGNORECASE)
 
 
 def _particles(text: str, people: list[Span]) -> list[Span]:
@@ -41,7 +81,7 @@ def _particles(text: str, people: list[Span]) -> list[Span]:
     for a, b in zip(ordered, ordered[1:]):
         gap = _PARTICLE_GAP.fullmatch(text, a.end, b.start)
         if gap:
-            out.append(Span(a.start, b.end, "name"))
+            out.append(Span(a.start, b.end, "name", "name: particle between two names"))
     return out
 
 
@@ -52,7 +92,7 @@ def _house_numbers(text: str, spans: list[Span]) -> list[Span]:
         m = _NUMBER_BEFORE.search(text, max(0, s.start - 8), s.start)
         if m and m.end() == s.start:
             unit = _UNIT_AFTER.match(text, s.end)
-            out.append(Span(m.start(), unit.end() if unit else s.end, "address"))
+            out.append(Span(m.start(), unit.end() if unit else s.end, "address", "address: house number before a name"))
     return out
 
 

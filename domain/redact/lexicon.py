@@ -57,6 +57,8 @@ class Lexicon:
     common: frozenset[str]       # sentence openers and function words: never names alone
     keep: frozenset[str]         # protected clinical, legal, sector and geography terms
     places: frozenset[str]
+    organizations: frozenset[str]  # institutions known by one word or an acronym (folded)
+    org_acronyms: frozenset[str]   # those written in capitals: matched in any case
     words: frozenset[str]        # everyday English and French words (folded)
     words_en: frozenset[str]
     words_fr: frozenset[str]
@@ -109,6 +111,8 @@ def lexicon() -> Lexicon:
         common=common,
         keep=keep,
         places=places,
+        organizations=read_phrases("organizations.txt"),
+        org_acronyms=frozenset(fold(w) for w in _lines("organizations.txt") if w and w.isupper() and " " not in w),
         words=_dictionary("en") | _dictionary("fr"),
         words_en=_dictionary("en"),
         words_fr=_dictionary("fr"),

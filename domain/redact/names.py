@@ -56,6 +56,31 @@ PREPOSITIONS = frozenset("par to with avec a de chez pour for from by about sur"
 # Right after a sentence's first word these mark it as the subject: "Jack also sends…"
 SUBJECT_ADVERBS = frozenset("also then still never always just now really already often aussi ne lui me m l s y va vient".split())
 LIST_WORDS = frozenset("and et or ou &".split())
+# Verbs and prepositions of contact: a known first name after them is a person even in lower case
+# ("texted zoé", "parlé avec maude", "met w/ kyle")
+CONTACT = frozenset("""
+texted text called call phoned messaged emailed told asked met saw visited with w avec texte texté appele appelé
+parle parlé rencontre rencontré vu ecrit écrit and et
+""".split())
+# Chat shorthand after a role is not a name: "her son tho", "my client rn"
+CHAT = frozenset("""
+tho rn bc btw lol idk imo smh ppl abt cuz cos pls plz tmrw tbh omg ngl irl w wo asap fyi eta aka vs etc ok okay
+yo yr yrs mo mos wk wks hr hrs min mins am pm esp prob approx info tx thx pcq pcq pk pq tsé tsais ben bin genre
+stp svp mtn auj dsl jsp chui faque fak pis icitte asteure toute
+didnt doesnt dont wont cant isnt wasnt hasnt havent hadnt shouldnt wouldnt couldnt aint shes hes theyre thats
+gonna wanna gotta kinda sorta tryna lemme gimme dunno
+""".split())
+# Letters no English or French word has (Vietnamese, Polish, Turkish, Czech, Icelandic…): a word
+# with one of them is a name, whatever its case ("Nguyễn", "Thị", "Łukasz", "Şükrü")
+FOREIGN_LETTERS = re.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđĐơƠưƯăĂĩĨũŨ"
+                             r"ẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ"
+                             r"łŁśŚźŹżŻńŃąĄęĘşŞğĞıİřŘšŠžŽčČďĎťŤňŇůŮőŐűŰðÐþÞ]")
+# Scripts other than Latin inside an English or French request: names (Han, Hangul, kana,
+# Arabic, Hebrew, Cyrillic, Greek, Devanagari, Ge'ez, Thai…), one run of words is one name
+OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u097f"
+                          r"\u0e00-\u0e7f\u1200-\u137f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+"
+                          r"(?:[ \u00b7\u30fb][\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u097f"
+                          r"\u0e00-\u0e7f\u1200-\u137f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+){0,3}")
 _NOT_INITIALS = frozenset({"U.S.", "U.K.", "N.B.", "P.S.", "A.M.", "P.M.", "E.U.", "R.U.", "O.K.", "B.C.", "P.E.I."})
 INITIALS = re.compile(r"(?<![\w.])[A-Z]\.(?:\s?-?[A-Z]\.)+(?![\w])|(?<![\w-])[A-Z]-[A-Z](?![\w-])\.?")
 
@@ -84,6 +109,7 @@ class _Finder:
                  taken: list[tuple[int, int]], lang: str):
         self.t, self.text, self.lex, self.lang = tokens, text, lex, lang
         self.name = [False] * len(tokens)
+        self.why = [""] * len(tokens)  # the rule that found each name, for `copbot redact --explain`
         self.protected = _covered(tokens, len(text), protected)
         self.taken = _covered(tokens, len(text), taken)
 
@@ -156,13 +182,20 @@ class _Finder:
                 continue
             k = tok.key
             if len(tok.text) == 1:
+                self.why[i] = "single-letter initial"
+                self.name[i] = True
+                continue
+            if FOREIGN_LETTERS.search(tok.text) and not self.protected[i]:
+                self.why[i] = "letters no English or French word has"
                 self.name[i] = True
                 continue
             title_before = (p := self.prev(i, r" |\. ?")) is not None and self.t[p].key in TITLES and (
                 self.t[p].cap or self.t[p].key not in TITLE_ABBREVIATIONS)
             if title_before and not self.never(i) and k not in lex.months:
+                self.why[i] = "after a title"
                 self.name[i] = True
             elif (tok.cap or tok.upper) and k in lex.months:
+                self.why[i] = "month name with context"
                 self.name[i] = self.context_before(i) or self.context_after(i, strong=True) or self._before_surname(i)
             elif tok.cap or tok.upper:
                 if not self.nameish(i) and not (self.protected[i] and self.context_before(i)):
@@ -172,27 +205,59 @@ class _Finder:
                 ambiguous = self.amb(k)
                 word = ambiguous or lex.is_word(k) and not self.known(i)
                 if self.known(i):
+                    self.why[i] = "known first name or surname"
                     self.name[i] = True
                 elif not word:
+                    self.why[i] = "capitalised word no dictionary knows"
                     self.name[i] = True  # a capitalised word no dictionary knows is a proper noun
                 elif ambiguous and not tok.sent_start:
+                    self.why[i] = "name that is also a word, mid-sentence"
                     self.name[i] = not self._ambiguous_as_word(i)
                 else:
+                    self.why[i] = "name that is also a word, with context"
                     self.name[i] = (self.context_before(i) or self.context_after(i, strong=k in ABSTRACT or not ambiguous)
                                     or self._before_surname(i))
             else:
-                if self.protected[i] or k in lex.common:
+                if self.protected[i] or k in lex.common or k in CHAT:
                     continue
                 if k in lex.plain_first:
+                    self.why[i] = "known first name in lower case"
                     self.name[i] = True
                 elif lex.is_first(k) and not self.amb(k) and not lex.is_word(k):
+                    self.why[i] = "lower-case first name with context"
                     self.name[i] = (self.context_before(i) or self.context_after(i, strong=True) or self._before_surname(i)
                                     or self._after_preposition(i))
                 elif lex.is_first(k) or lex.is_surname(k) or not lex.is_word(k) and len(k) > 2:
+                    self.why[i] = "lower-case name with context"
                     self.name[i] = self.context_before(i) and self._ends_phrase(i) or lex.is_first(k) and self._after_preposition(i, strict=True)
                 if not self.name[i] and lex.is_first(k) and (n := self.nxt(i)) is not None and (
                         self._lower_surname(n) or self._before_surname(i)):
+                    self.why[i] = "lower-case first name before a surname"
                     self.name[i] = True
+                if not self.name[i]:
+                    self.why[i] = "lower-case word after a role or a verb of contact"
+                    self.name[i] = self._lower_after_role(i) or self._lower_after_contact(i)
+
+    def _lower_after_role(self, i: int) -> bool:
+        """"her son gazza", "my client tommy", "the ex, darnell,": a lower-case word right after a role
+        that no dictionary knows is the person's name."""
+        tok = self.t[i]
+        k = tok.key
+        p = self.prev(i, r" |, | \(")
+        if p is None or self.t[p].key not in ROLES or len(k) < 3 or k in CHAT or self.lex.is_word(k) or self.amb(k):
+            return False
+        return k not in ROLES and k not in TITLES and k not in self.lex.months and k not in self.lex.keep
+
+    def _lower_after_contact(self, i: int) -> bool:
+        """"texted zoé", "parlé avec maude": a known first name after a verb or preposition of contact."""
+        k = self.t[i].key
+        p = self.prev(i, r" |/ | w/ ?")
+        if p is None and i > 0 and re.fullmatch(r" w/ ?| w/", _gap(self.text, self.t[i - 1], self.t[i])):
+            p = i - 1
+        if p is None or self.t[p].key not in CONTACT:
+            return False
+        return self.lex.is_first(k) and not self.amb(k) and not (self.lex.is_word(k) and k not in self.lex.plain_first) \
+            and k not in self.lex.keep
 
     def _lone_initial(self, i: int) -> bool:
         """A single capital: "J." before a surname, "son fils J.", "(M.)", "J. a dit"."""
@@ -275,6 +340,10 @@ class _Finder:
                     and self.t[j].cap and self.lex.is_first(self.t[j].key) and not self.never(j) and not self.protected[j] \
                     and self.t[j].key not in self.lex.months:
                 self.name[j] = True
+            elif self.name[i] and not self.name[j] and not self.taken[j] and _joined(self.text, self.t[j], self.t[i]) \
+                    and self.t[j].cap and not self.t[j].text.isascii() and FOREIGN_LETTERS.search(self.t[i].text) \
+                    and not self.protected[j]:
+                self.name[j] = True  # "Lê Thị Thu": the family name before a Vietnamese given name
 
     def lists(self) -> None:
         for _ in range(2):
@@ -331,9 +400,9 @@ class _Finder:
             if len(tok.text) == 1 and self.text[end:end + 1] == ".":
                 end += 1
             if out and i > 0 and self.name[i - 1] and _joined(self.text, self.t[i - 1], tok):
-                out[-1] = Span(out[-1].start, end, "name")
+                out[-1] = Span(out[-1].start, end, "name", out[-1].rule or self.why[i])
             else:
-                out.append(Span(tok.start, end, "name"))
+                out.append(Span(tok.start, end, "name", "name: " + (self.why[i] or "next to a name, in a list or repeated")))
         return out
 
 
@@ -347,7 +416,8 @@ def find(tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int
     f.extend()
     f.propagate()
     out = f.spans()
+    out += [Span(*m.span(), "name", "name: a script other than Latin") for m in OTHER_SCRIPT.finditer(text)]
     for m in INITIALS.finditer(text):
         if m.group().rstrip(".").replace(" ", "") not in {x.rstrip(".") for x in _NOT_INITIALS}:
-            out.append(Span(*m.span(), "name"))
+            out.append(Span(*m.span(), "name", "name: initials"))
     return out

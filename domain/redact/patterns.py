@@ -24,10 +24,10 @@ URL = re.compile(
     r"\b(?:/[^\s<>\"]*)?"
 )
 HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?(?::[\w.-]+)?")
-_PLATFORM = r"(?:Instagram|Insta|IG|TikTok|Snapchat|Snap|Facebook|FB|Twitter|X|Telegram|WhatsApp|Discord|Reddit|YouTube|Threads|Kik|Tinder|Messenger|Signal)"
+_PLATFORM = r"(?:Instagram|Insta|IG|TikTok|Snapchat|Snap|Facebook|FB|Twitter|X|Telegram|WhatsApp|Discord|Reddit|YouTube|Threads|Kik|Tinder|Messenger|Signal|WeChat|Viber|Skype|Twitch|Steam|PSN|Xbox|Roblox|Fortnite|OnlyFans|LinkedIn|Pinterest|BeReal|VSCO|Tumblr|Grindr|Bumble|Hinge|Venmo|Cash\s*App|gamertag|gamer\s+tag)"
 HANDLE_CONTEXT = re.compile(
     rf"(?i:\b{_PLATFORM}\b(?:\s+(?:account|profile|handle|username|page|compte|profil))?"
-    r"(?:\s*(?:as|under|sous(?:\s+le\s+(?:nom|pseudo))?|comme|named|nommé|appelé|is|est|handle|:|-|=|\()\s*|\s+)"
+    r"(?:\s*(?:as|under|sous(?:\s+le\s+(?:nom|pseudo))?|comme|named|nommé|appelé|is|est|c'est|c’est|it's|handle|:|-|=|\()\s*|\s+)"
     r"|\b(?:username|user\s*name|handle|pseudo|nom\s+d'utilisateur|alias\s+en\s+ligne)\s*(?:is|est|:|=)?\s*)"
     r"(@?[A-Za-z0-9_][A-Za-z0-9_.]{1,40}[A-Za-z0-9_](?:#\d{4})?)"
 )
@@ -79,6 +79,42 @@ ADDRESSES = tuple(re.compile(p) for p in (
     r"(?i)\b(?:PO|P\.O\.|C\.P\.|CP|case\s+postale)\s*(?:Box\s*)?\d+\b",
 ))
 
+# Addresses as chat writes them: lower case, units before the number ("2-905"), abbreviations.
+# Only street types that are not also everyday words after a number ("3 places", "2 courts") count.
+_LOWER_STREET_FR = r"(?:rue|avenue|av|ave|boulevard|boul|bd|blvd|chemin|ch|rang|route|rte|montée|montee|allée|allee|impasse|promenade|croissant|ruelle)"
+_LOWER_STREET_EN = r"(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|crescent|cres|cr|lane|ln|highway|hwy|parkway|pkwy|trail|terrace|sideroad|concession)"
+_LWORD = r"(?:(?!(?:and|et|with|avec|for|pour|since|depuis|near|pres|près|where|oû|ou|to|at|in|on)\b)[a-zà-ÿA-ZÀ-Þ][\w'’.-]*)"
+_DIRECTION = r"(?:\s+(?i:north|south|east|west|nord|sud|est|ouest|n|s|e|w|o)\b\.?)"
+_HOUSE = r"\b\d{1,6}[A-Za-z]?(?:[-/]\d{1,6}[A-Za-z]?)?,?"
+LOWER_ADDRESSES = tuple(re.compile(p) for p in (
+    rf"(?:(?i:unit|apt|app|flat|suite|#)\.?\s*\w+[/,]?\s*)?{_HOUSE}\s+(?i:{_LOWER_STREET_FR})\.?\s+"
+    rf"(?:(?i:de\s+la|de\s+l'|du|des|de|d'|l'|la|le|saint|sainte|st|ste)\s*)?{_LWORD}(?:[\s-]+(?!(?:app|apt|unit|suite)\b){_LWORD}){{0,2}}?"
+    rf"{_DIRECTION}?(?={_UNIT}|[\s,.;:!?)]|$){_UNIT}?",
+    rf"(?:(?i:unit|apt|app|flat|suite|#)\.?\s*\w+[/,]?\s*)?{_HOUSE}\s+(?:{_LWORD}\s+){{1,3}}?(?i:{_LOWER_STREET_EN})\b\.?"
+    rf"{_DIRECTION}?{_UNIT}?(?![\w'-])",
+))
+# Rural addresses: "rang 4 nord", "RR 3", "Site 5, Box 12", "Concession 6", "lieu-dit Les Granges",
+# "Bât. C", "résidence Les Tilleuls" (a named building is the address of the people in it).
+RURAL = tuple(re.compile(p) for p in (
+    rf"(?i:\brang)\s+\d{{1,3}}(?:e|ième)?{_DIRECTION}?",
+    r"\b(?:RR|R\.R\.|rr)\s*#?\s*\d{1,3}\b",
+    r"(?i)\b(?:rural\s+route|route\s+rurale)\s*#?\s*\d{1,3}\b",
+    r"(?i)\bsite\s+\d{1,3},?\s+(?:box|comp|compartment)\s+\d{1,4}\b",
+    r"(?i)\b(?:lot|concession|conc\.)\s+\d{1,3}\b(?:,?\s+(?i:lot|concession|conc\.)\s+\d{1,3})?",
+    rf"(?i:\blieu-?dit)\s+(?:(?:les|le|la|l'|du|des)\s*)?{_CAP}[{_L}'’-]+(?:\s+{_CAP}[{_L}'’-]+)?",
+    r"(?:\b(?i:bât|bat|bâtiment|batiment|bldg|building|bloc|block|tour|tower|entrée|escalier)\.?\s+[A-Z0-9]{1,2}\b)(?![\w'])",
+    rf"(?i:\brésidence|\bresidence|\bdomaine|\bcité|\bhameau|\bferme)\s+(?:(?:les|le|la|l'|du|des)\s*)?{_CAP}[{_L}'’-]+(?:\s+{_CAP}[{_L}'’-]+)?",
+))
+# Postal codes written alone: a US ZIP or a French code once the context says it is one.
+POSTAL_ALONE = tuple(re.compile(p) for p in (
+    r"(?i:\b(?:zip|zipcode|postal|postcode|code|cp|c\.p\.)\b[^\d\n]{0,14}?)(\d{5})(?!\d|[.,]\d)",
+    r"(?i:\b(?:in|to|from|near|around|dans\s+le|du|vers|au|à|a)\s+)(\d{5})(?!\d|[.,:/-]\d|\s*(?i:\$|€|dollars?|euros?|km|kms|people|personnes|habitants|ans|years|fois|times|hours|heures|mg|ml|m²|pieds|feet|\w*%))",
+    r"(?<![\w-])[a-zA-Z]\d[a-zA-Z][ -]?\d[a-zA-Z]\d(?![\w-])",
+    # a Canadian forward sortation area alone ("secteur H2X", "code qui commence par G5L")
+    r"(?<![\w-])(?!A1C\b|B2B\b|P2P\b|B2C\b|C2C\b)[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z](?![\w-])",
+    r"(?i:\b(?:code\s+postal|postal\s+code|fsa|secteur|zone)\b[^\d\n]{0,20}?)\b([a-zA-Z]\d[a-zA-Z])(?![\w-])",
+))
+
 _ID_KEY = (r"(?:file|case|dossier|docket|court\s+file|claim|report|incident|occurrence|événement|evenement|référence|"
            r"reference|ref|matricule|client|member|membre|card|carte|health\s+card|NAS|SIN|SSN|NHS|Medicare|RAMQ|OHIP|"
            r"permis|licen[cs]e|plate|plaque|immatriculation|numéro|numero|number|badge|patient|MRN|chart|IRCC|UCI)")
@@ -106,28 +142,28 @@ PHONE_EXT = re.compile(r"\s*,?\s*(?i:ext\.?|extension|x|poste|p\.|#)\s*\d{1,6}\b
 PHONE_LOOSE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,8}(?:[\s.-]\d{1,8}){0,5}(?!\d)(?![^\W\dx])")
 
 
-def _finditer(patterns: tuple[re.Pattern[str], ...], text: str, kind: str) -> Iterator[Span]:
+def _finditer(patterns: tuple[re.Pattern[str], ...], text: str, kind: str, rule: str = "") -> Iterator[Span]:
     for pat in patterns:
         for m in pat.finditer(text):
             start, end = (m.start(1), m.end(1)) if pat.groups else m.span()
             if start >= 0 and end > start:
-                yield Span(start, end, kind)
+                yield Span(start, end, kind, f"{kind}: {rule}")
 
 
 def contacts(text: str) -> list[Span]:
-    out = [Span(*m.span(), "email") for m in EMAIL.finditer(text)]
+    out = [Span(*m.span(), "email", "email: shape") for m in EMAIL.finditer(text)]
     for m in URL.finditer(text):
         end = m.end()
         while end > m.start() and text[end - 1] in ".,;:!?)":
             end -= 1
-        out.append(Span(m.start(), end, "url"))
-    out += [Span(*m.span(), "handle") for m in HANDLE.finditer(text)]
-    out += [Span(*m.span(), "handle") for m in HANDLE_SHAPED.finditer(text)]
+        out.append(Span(m.start(), end, "url", "url: shape"))
+    out += [Span(*m.span(), "handle", "handle: @name") for m in HANDLE.finditer(text)]
+    out += [Span(*m.span(), "handle", "handle: name#1234 or u/name") for m in HANDLE_SHAPED.finditer(text)]
     for m in HANDLE_CONTEXT.finditer(text):
         handle = m.group(1)
-        explicit = m.group(0)[: m.start(1) - m.start()].strip().lower().endswith(("as", "under", "nom", "pseudo", ":", "=", "is", "est", "handle", "username", "("))
+        explicit = m.group(0)[: m.start(1) - m.start()].strip().lower().endswith(("as", "under", "nom", "pseudo", ":", "=", "is", "est", "handle", "username", "(", "gamertag", "tag"))
         if explicit or not handle.isalpha() or not handle.islower():
-            out.append(Span(*m.span(1), "handle"))
+            out.append(Span(*m.span(1), "handle", "handle: named by its platform"))
     return out
 
 
@@ -153,27 +189,30 @@ def phones(text: str) -> list[Span]:
     if sum(c.isdigit() for c in text) >= 7:
         for m in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION, leniency=phonenumbers.Leniency.POSSIBLE):
             if _phone_like(m.raw_string):
-                out.append(Span(m.start, m.end, "phone"))
+                out.append(Span(m.start, m.end, "phone", "phone: phonenumbers"))
     for m in PHONE_LOOSE.finditer(text):
         if _phone_like(m.group()):
-            out.append(Span(*m.span(), "phone"))
+            out.append(Span(*m.span(), "phone", "phone: digit groups"))
     extended = []
     for s in out:
         ext = PHONE_EXT.match(text, s.end)
-        extended.append(Span(s.start, ext.end(), "phone") if ext else s)
+        extended.append(Span(s.start, ext.end(), "phone", s.rule) if ext else s)
     return extended
 
 
 def shaped(text: str) -> list[Span]:
     """Every identifier found by its shape alone."""
-    dates = list(_finditer(DATES, text, "date"))
+    dates = list(_finditer(DATES, text, "date", "day and month"))
     out = contacts(text) + dates
     out += [p for p in phones(text) if not any(d.start <= p.start and p.end <= d.end for d in dates)]
-    out += _finditer(POSTAL, text, "postal")
-    out += _finditer(ADDRESSES, text, "address")
+    out += _finditer(POSTAL, text, "postal", "shape")
+    out += _finditer(ADDRESSES, text, "address", "number and street")
+    out += _finditer(LOWER_ADDRESSES, text, "address", "number and street, lower case")
+    out += _finditer(RURAL, text, "address", "rural route, range or building")
+    out += _finditer(POSTAL_ALONE, text, "postal", "code named by its context")
     phone_spans = [s for s in out if s.kind == "phone"]
     for n, pat in enumerate(IDS):
-        for s in _finditer((pat,), text, "id"):
+        for s in _finditer((pat,), text, "id", "after a keyword" if n == 0 else "shape"):
             piece = text[s.start:s.end].strip()
             if _NOT_IDS.fullmatch(piece) or sum(c.isdigit() for c in piece) < 2:
                 continue

@@ -7,13 +7,14 @@ from functools import lru_cache
 
 from domain.redact.lexicon import Lexicon
 from domain.redact.spans import Span
-from domain.redact.tokens import Token
+from domain.redact.tokens import Token, fold_same_length
 
 # A head word followed by a proper name: "Maison Marie-Rollet", "CLSC Ahuntsic", "École Sainte-Anne"
 ORG_HEADS = frozenset("""
 maison pavillon ecole auberge centre center clinique hopital college cegep polyvalente residence refuge foyer clsc
 ciusss cisss chsld gmf paroisse eglise mosquee organisme carrefour regroupement havre academie garderie cpe villa
 manoir institut fondation hospital clinic academy church mosque camp fort
+cmp cmpp chrs cada ehpad ccas universite university penitencier prison tabernacle synagogue temple
 """.split())
 # Descriptors allowed between the head and the name: "École secondaire Jean-Jacques-Bertrand"
 ORG_DESCRIPTORS = frozenset("""
@@ -27,7 +28,14 @@ house shelter centre center elementary school academy hospital clinic lodge have
 mosque temple college high secondary middle primary detachment station refuge manor villa residence hall club
 institute foundation outreach ministries collective network secondaire primaire team program programme
 project projet
+tabernacle chapel cathedral parish assembly fellowship gurdwara synagogue masjid mission penitentiary
+institution jail prison correctional university campus
 """.split())
+# These tails also count in lower case after a capitalised name: "St. Brigid's parish", "Hope church"
+LOWER_TAILS = frozenset("parish church mosque temple tabernacle chapel mission shelter school academy house lodge jail prison penitentiary".split())
+# Police stations known by their number: "poste de quartier 21", "PDQ 38", "41 Division", "precinct 9"
+STATIONS = re.compile(r"(?i)\b(?:poste\s+de\s+quartier|pdq|precinct|poste\s+de\s+police|detachment|détachement)\s*(?:no\.?\s*|n°\s*|#\s*)?\d{1,3}\b"
+                      r"|\b\d{1,3}\s+(?:Division|division|Precinct|precinct)\b")
 LOCATIVES = frozenset("in from near outside around to towards a au aux en dans pres proche banlieue quartier secteur arrondissement village town city ville municipalite region reserve originaire".split())
 _ST = re.compile(r"(?:St|Ste|Saint|Sainte)\.?$")
 
@@ -47,19 +55,22 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
     out = []
     n = len(tokens)
     for i, tok in enumerate(tokens):
-        if (tok.cap or tok.upper) and tok.key in ORG_HEADS:
+        if tok.key in ORG_HEADS:
             j = i + 1
             while j < n and tokens[j].key in ORG_DESCRIPTORS and j - i <= 3 and _gap_ok(text, tokens[j - 1], tokens[j]):
                 j += 1
             k = j
             while k < n and (tokens[k].cap or tokens[k].upper or tokens[k].key in ("de", "du", "des") and k > j) \
-                    and _gap_ok(text, tokens[k - 1], tokens[k]) and not tokens[k].sent_start and k - j < 4:
+                    and _gap_ok(text, tokens[k - 1], tokens[k], elision=True) and not tokens[k].sent_start and k - j < 4 \
+                    and tokens[k].key not in lex.keep:
                 k += 1
             while k > j and not (tokens[k - 1].cap or tokens[k - 1].upper):
                 k -= 1
-            if k > j:
-                out.append(Span(tok.start, tokens[k - 1].end, "organization"))
-        if (tok.cap or tok.upper) and tok.key in ORG_TAILS and i > 0:
+            # a lower-case head ("maison L'Escale") needs a name that is not an everyday word after it
+            if k > j and (tok.cap or tok.upper or any(not lex.is_word(t.key) or t.key in lex.places or t.key in lex.first
+                                                       or _elided(text, tokens[j]) for t in tokens[j:k])):
+                out.append(Span(tok.start, tokens[k - 1].end, "organization", "organization: head word and name"))
+        if (tok.cap or tok.upper or tok.key in LOWER_TAILS) and tok.key in ORG_TAILS and i > 0:
             j = i
             while j > 0 and _gap_ok(text, tokens[j - 1], tokens[j]) and (
                 (tokens[j - 1].cap or tokens[j - 1].upper) and tokens[j - 1].key not in ("the", "a", "an", "our", "my", "her", "his")
@@ -70,24 +81,89 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
                     break
             while j < i and tokens[j].key in ("of", "the", "de", "du", "des"):
                 j += 1
-            if j < i:
-                out.append(Span(tokens[j].start, tok.end, "organization"))
+            if j < i and not " ".join(t.key for t in tokens[j:i]) in lex.keep and not all(t.key in lex.keep for t in tokens[j:i]) \
+                    and (tok.cap or tok.upper or not tokens[i - 1].sent_start) \
+                    and (tok.cap or tok.upper or not tokens[i - 1].possessive or tokens[j].key in ("st", "ste", "saint", "sainte")):
+                # "Samira Haddad's shelter worker" is a person's shelter; "St. Brigid's parish" is a parish
+                out.append(Span(tokens[j].start, tok.end, "organization", "organization: name and tail word"))
+    out += [Span(*m.span(), "organization", "organization: police station number") for m in STATIONS.finditer(text)]
+    for m in phrase_regex(lex.organizations).finditer(fold_same_length(text)):
+        if text[m.start()].isupper() or m.group() in lex.org_acronyms:
+            out.append(Span(m.start(), m.end(), "organization", "organization: list of institutions"))
     return out
 
 
-def _gap_ok(text: str, a: Token, b: Token) -> bool:
-    """Two tokens belong to one proper name when only spaces, a period or 's separates them."""
+def _lower_place_ok(m: re.Match[str], text: str, lex: Lexicon) -> bool:
+    """A place written in lower case: removed when it is no everyday word ("hochelag", "mashteuiatsh"),
+    or when a place word leads into a compound one ("dans petite-patrie", "in little burgundy")."""
+    phrase = m.group()
+    if " " not in phrase and "-" not in phrase:
+        return not lex.is_word(phrase) and phrase not in lex.common and len(phrase) > 3
+    before = text[max(0, m.start() - 12):m.start()].lower()
+    return bool(re.search(r"\b(?:in|from|near|to|at|dans|à|a|de|du|vers|quartier|secteur|the|la|le)\s+$", before))
+
+
+def _elided(text: str, tok: Token) -> bool:
+    return text[max(0, tok.start - 2):tok.start].lower() in ("l'", "d'", "l\u2019", "d\u2019")
+
+
+def _gap_ok(text: str, a: Token, b: Token, elision: bool = False) -> bool:
+    """Two tokens belong to one proper name when only spaces, a period or 's separates them
+    (with `elision`, also an article: "maison L'Escale", "Maison d'Hébergement")."""
     gap = text[a.end:b.start]
+    if elision and re.fullmatch(r"\s{1,2}[LlDd]['\u2019]|[Dd]['\u2019]", gap):
+        return True
     if "." in gap and not (len(a.text) == 1 or a.key in ("st", "ste", "mt", "ft")):
         return False
     return bool(re.fullmatch(r"(?:['\u2019]s)?\.?\s{1,2}|['\u2019]|-", gap))
 
 
+# "in the west end", "du côté du north end": a city's quarter named by its direction
+QUARTERS = re.compile(r"(?i)\b(?:in|from|near|around|to|dans|du|de|au|vers)\s+((?:the\s+|le\s+)?(?:west|east|north|south)\s+end)\b(?!\s+of\b)")
+# Street corners: "jane & finch", "corner of bathurst and eglinton", "au coin st-denis/mont-royal"
+_STREET_WORD = r"(?:(?:st|ste|saint|sainte|mont|mt)[-.\s]?)?[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*"
+CORNERS = re.compile(
+    rf"(?i)(?:\b(?:corner\s+of|coin(?:\s+de)?|intersection\s+(?:of|de)|at\s+the\s+corner\s+of|angle)\s+)"
+    rf"({_STREET_WORD}(?:\s+{_STREET_WORD})?\s*(?:&|/|@|\band\b|\bet\b)\s*{_STREET_WORD})"
+    rf"|(?i:\b(?:at|near|around|on|by|off|from|à|au|près\s+de|pres\s+de|vers)\s+)([^\W\d_][\w'’-]{{2,}}\s*(?:&|/)\s*[^\W\d_][\w'’-]{{2,}})(?=\s|[.,;!?)]|$)")
+# Saint-X written in lower case after a place word: "à st-lin", "from ste-julie"
+LOWER_SAINT = re.compile(r"(?i)\b(?:in|from|near|to|à|a|de|dans|vers|at)\s+((?:st|ste|saint|sainte)-[a-zà-ÿ]{2,}(?:-[a-zà-ÿ]+)*)")
+# "the Six Nations reserve", "Onion Lake Cree Nation", "la réserve de Kahnawake"
+RESERVE = re.compile(r"(?:[A-Z][\w'’-]+\s+){1,3}(?:(?:Cree|First)\s+)?(?:Nation|Reserve|reserve|First Nation|rez)\b"
+                     r"|(?i:\b(?:réserve|reserve|communauté|community)\s+(?:de|d'|of)\s*)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?")
+# Peoples and nations are not places: "the Cree Nation" names no community
+PEOPLES = frozenset("cree mohawk innu atikamekw mi'kmaq mikmaq ojibwe ojibway anishinaabe dene metis inuit haudenosaunee abenaki wolastoqiyik "
+                    "naskapi huron-wendat wendat algonquin anishnabe first the a our their his her".split())
+
+
+def _corner_ok(piece: str, explicit: bool, lex: Lexicon) -> bool:
+    words = [w for w in re.split(r"\s*(?:&|/|@|\band\b|\bet\b)\s*", fold_same_length(piece)) if w]
+    if len(words) != 2:
+        return False
+    if explicit:
+        return True
+    # a bare "x & y" or "x/y" is a corner only when neither side is an everyday word or a role
+    # ("mom & dad", "drugs & alcohol", "and/or"): street names are proper names
+    from domain.redact.names import ROLES
+    return all(w not in ROLES and w not in lex.common and w not in lex.keep and (not lex.is_word(w) or w in lex.places
+               or w in lex.first or w in lex.surnames) for w in words) and any(not lex.is_word(w) for w in words)
+
+
 def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Span]:
     out = []
     for m in phrase_regex(lex.places).finditer(folded):
-        if text[m.start()].isupper():
-            out.append(Span(m.start(), m.end(), "place"))
+        if text[m.start()].isupper() or _lower_place_ok(m, text, lex):
+            out.append(Span(m.start(), m.end(), "place", "place: list of places"))
+    out += [Span(*m.span(1), "place", "place: city quarter") for m in QUARTERS.finditer(text)]
+    out += [Span(*m.span(1), "place", "place: Saint-X in lower case") for m in LOWER_SAINT.finditer(text)]
+    for m in CORNERS.finditer(text):
+        g = 1 if m.group(1) else 2
+        if _corner_ok(m.group(g), g == 1, lex):
+            out.append(Span(m.start(g), m.end(g), "place", "place: street corner"))
+    for m in RESERVE.finditer(text):
+        head = fold_same_length(m.group()).split()
+        if head and head[0] not in PEOPLES and not all(w in PEOPLES or w in ("nation", "reserve", "rez") for w in head):
+            out.append(Span(m.start(), m.end(), "place", "place: reserve or First Nation"))
     for i, tok in enumerate(tokens):
         if not _name_like(tok, lex) or tok.upper:
             continue
@@ -98,7 +174,7 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Sp
             j = i
             while j + 1 < len(tokens) and _name_like(tokens[j + 1], lex) and _gap_ok(text, tokens[j], tokens[j + 1]):
                 j += 1
-            out.append(Span(tok.start, tokens[j].end, "place"))
+            out.append(Span(tok.start, tokens[j].end, "place", "place: after a place word"))
         elif re.match(r"(?:Saint|Sainte|St|Ste)-[A-ZÀ-Þ]", tok.text) and not (prev and prev.cap and not prev.sent_start):
-            out.append(Span(tok.start, tok.end, "place"))
+            out.append(Span(tok.start, tok.end, "place", "place: Saint-X"))
     return out

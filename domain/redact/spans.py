@@ -13,6 +13,7 @@ class Span:
     start: int
     end: int
     kind: str
+    rule: str = ""  # which detector found it, shown by `copbot redact --explain`
 
 
 def merge(spans: list[Span], text: str) -> list[Span]:
@@ -25,14 +26,14 @@ def merge(spans: list[Span], text: str) -> list[Span]:
         while end > start and text[end - 1] in " \t\n,;:\"'":
             end -= 1
         if end > start:
-            cleaned.append(Span(start, end, s.kind))
+            cleaned.append(Span(start, end, s.kind, s.rule))
     cleaned.sort(key=lambda s: (s.start, -s.end))
     out: list[Span] = []
     for s in cleaned:
         if out and s.start < out[-1].end:
             last = out[-1]
-            kind = min(last.kind, s.kind, key=PRIORITY.index)
-            out[-1] = Span(last.start, max(last.end, s.end), kind)
+            winner = min(last, s, key=lambda x: PRIORITY.index(x.kind))
+            out[-1] = Span(last.start, max(last.end, s.end), winner.kind, winner.rule)
         else:
             out.append(s)
     return out
