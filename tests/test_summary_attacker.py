@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from bot.summaries import export as export_module
 from storage import communities
 from storage import workshops as wq
-from storage.models import Attendance, Checkin, Consultation, Rsvp
+from storage.models import Attendance, Checkin, Consultation, ConsultationReach, Rsvp
 from tests.fakes import FakeRoom, Harness
 
 ROOM, FAC, COORD = "!room:test", "@fac:test", "@coord:test"
@@ -51,7 +51,9 @@ checkin = st.tuples(st.lists(answer, min_size=5, max_size=5), st.sampled_from(("
 step = st.fixed_dictionaries({
     "days": st.integers(1, 24),
     "checkins": st.lists(checkin, max_size=7),
-    "consultations": st.lists(st.tuples(st.sampled_from(CATS), st.booleans()), max_size=3),
+    # (category, closed, sectors its repliers came from, sectors wanted, a wanted one answered)
+    "consultations": st.lists(st.tuples(st.sampled_from(CATS), st.booleans(), st.integers(0, 4), st.booleans(),
+                                        st.booleans()), max_size=3),
     "rsvps": st.lists(st.sampled_from(["yes", "maybe", "no"]), max_size=3),
     "attended": st.integers(0, 3),
     "forget": st.lists(st.integers(0, 40), max_size=2),  # check-ins deleted (forget-me, impact delete)
@@ -158,6 +160,12 @@ def numbers(row_label: str, cell: str) -> list[tuple[str, int]]:
         parts(("attended",))
     elif row_label.startswith("Prompts"):
         parts(("prompts", "replies", "repliers"))
+    elif row_label.startswith("Consultations answered from a wanted sector"):
+        m = re.search(r"\((\d+)/(\d+)\)", cell)
+        if m:
+            out += [("wanted_answered", int(m[1])), ("wanted", int(m[2]))]
+    elif row_label.startswith("Sectors reached"):  # the mean is turned into a sum in `read`
+        out += [(f"reach.{b}", int(v)) for b, v in re.findall(r"(\d\+?): (\d+)(?!\.)", cell)]
     elif row_label.startswith("Consultations"):
         parts(("opened", "followed_up", "closed"))
     elif row_label in ("Consultation categories", "Most frequent tags"):
@@ -226,12 +234,19 @@ def read(attacker: Attacker, world: World, tables: list[list[list[str]]], now: d
         for i, label in enumerate(header[1:]):
             if label == "Σ" and known:  # the union of the other columns
                 spans[i] = (min(s[0] for s in known), max(s[1] for s in known))
+        opened = next(([numbers(r[0], c)[:1] for c in r[1:]] for r in rows
+                       if r[0].startswith("Consultations") and "answered" not in r[0]), [])
         for row in rows:
             label = item_measure(row[0]) or row[0]
-            for span, cell in zip(spans, row[1:]):
+            for column, (span, cell) in enumerate(zip(spans, row[1:])):
                 if span is None:
                     continue
-                for measure, value in numbers(label, cell):
+                found = numbers(label, cell)
+                mean = re.search(r"mean (\d+\.\d)", cell) if label.startswith("Sectors reached") else None
+                n = opened[column][0][1] if mean and column < len(opened) and opened[column] else 0
+                if mean and n < 10:  # one decimal of a mean over fewer than 10 gives the sum exactly
+                    found.append(("reach_sum", round(float(mean[1]) * n)))
+                for measure, value in found:
                     if measure == "prompts":  # the bot's own posts, not anybody's answers
                         continue
                     attacker.release(measure, span[0], span[1], value, f"{where} {cell!r}")
@@ -267,11 +282,15 @@ async def scenario(tmp_path, steps, since_days) -> list[str]:
                                         answers=",".join(answers), tags=tag, text="A story" if story else None,
                                         consent=False, created_at=now, id=serial))
                     made.append(serial)
-                for category, closed in s["consultations"]:
+                for category, closed, reached, wanted, answered in s["consultations"]:
                     serial += 1
                     session.add(Consultation(community_id=community.id, label=f"C{serial}", code_hash=f"h{serial}",
                                              status="closed" if closed else "posted", categories=category,
+                                             wanted="addiction" if wanted else "", id=serial,
                                              txn=f"t{serial}", posted_at=now, closed_at=now if closed else None))
+                    await session.flush()
+                    session.add(ConsultationReach(consultation_id=serial, reached_count=reached,
+                                                  answered=wanted and answered, mention="none", txn=f"s{serial}"))
                 if upcoming is not None:
                     for answer_ in s["rsvps"]:
                         serial += 1
