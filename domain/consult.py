@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from domain.tags import pull_hashtags
+
 # Co-occurrence categories from domain.md §4; the key is what members type after '#'.
 CATEGORIES = ("IPV", "MT", "MHP", "AP", "immigration", "custody", "housing", "poverty", "disability")
 _BY_LOWER = {c.lower(): c for c in CATEGORIES}
@@ -104,19 +106,8 @@ def new_label(taken: set[str]) -> str:
 
 def extract_categories(text: str) -> tuple[str, tuple[str, ...]]:
     """Take known #tags out of the text; unknown #words stay as they were written."""
-    found: list[str] = []
-
-    def take(match: re.Match) -> str:
-        category = _BY_LOWER.get(match.group(1).lower())
-        if category is None:
-            return match.group(0)
-        if category not in found:
-            found.append(category)
-        return ""
-
-    cleaned = _TAG.sub(take, text)
-    cleaned = re.sub(r"[ \t]{2,}", " ", cleaned)
-    return cleaned.strip(), tuple(found)
+    cleaned, found = pull_hashtags(text, _TAG, lambda m: _BY_LOWER.get(m.group(1).lower()))
+    return cleaned, tuple(found)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from domain.errors import InputError
-from domain.tags import is_tag, normalise
+from domain.tags import is_tag, normalise, pull_hashtags
 
 MAX_TAGS = 3
 MAX_SECTORS = 5  # a member may work across a few sectors; more reads like "everything"
@@ -136,22 +136,13 @@ def extract_wanted(text: str, reserved: Iterable[str] = ()) -> tuple[str, tuple[
     `reserved` (the consultation categories, e.g. #housing) stays for them; '#sector:housing'
     always names the sector. Unknown '#words' stay as they were written."""
     taken = {_fold(r) for r in reserved}
-    found: list[str] = []
 
-    def take(match: re.Match) -> str:
+    def sector_of(match: re.Match) -> str | None:
         prefixed, word = match.group(1), match.group(2)
-        if not prefixed and _fold(word) in taken:
-            return match.group(0)
-        sector = find(word)
-        if sector is None:
-            return match.group(0)
-        if sector not in found:
-            found.append(sector)
-        return ""
+        return None if not prefixed and _fold(word) in taken else find(word)
 
-    cleaned = _WANTED.sub(take, text)
-    cleaned = re.sub(r"[ \t]{2,}", " ", cleaned)
-    return cleaned.strip(), ordered(found)
+    cleaned, found = pull_hashtags(text, _WANTED, sector_of)
+    return cleaned, ordered(found)
 
 
 # --- who is mentioned ---------------------------------------------------------------

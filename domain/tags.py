@@ -8,6 +8,8 @@ rename a tag only with a data migration.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -60,3 +62,21 @@ def normalise(text: str) -> str:
 
 def in_family(family: str) -> tuple[str, ...]:
     return tuple(t.id for t in TAGS.values() if t.family == family)
+
+
+def pull_hashtags(text: str, pattern: re.Pattern, name_of: Callable[[re.Match], str | None]) -> tuple[str, list[str]]:
+    """Take the #tags that `name_of` knows out of a text: the text without them (spaces
+    tidied) and their names, first seen first. Unknown #words stay as they were written.
+    Consultation categories and wanted sectors are read this way."""
+    found: list[str] = []
+
+    def take(match: re.Match) -> str:
+        name = name_of(match)
+        if name is None:
+            return match.group(0)
+        if name not in found:
+            found.append(name)
+        return ""
+
+    cleaned = re.sub(r"[ \t]{2,}", " ", pattern.sub(take, text))
+    return cleaned.strip(), found
