@@ -129,8 +129,9 @@ CORNERS = re.compile(
 # Saint-X written in lower case after a place word: "à st-lin", "from ste-julie"
 LOWER_SAINT = re.compile(r"(?i)\b(?:in|from|near|to|à|a|de|dans|vers|at)\s+((?:st|ste|saint|sainte)-[a-zà-ÿ]{2,}(?:-[a-zà-ÿ]+)*)")
 # "the Six Nations reserve", "Onion Lake Cree Nation", "la réserve de Kahnawake"
-RESERVE = re.compile(r"(?:[A-Z][\w'’-]+\s+){1,3}(?:(?:Cree|First)\s+)?(?:Nation|Reserve|reserve|First Nation|rez)\b"
-                     r"|(?i:\b(?:réserve|reserve|communauté|community)\s+(?:de|d'|of)\s*)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?")
+# Words are bounded and start at a word's start: "A-A-A-…" made the unbounded form quadratic.
+RESERVE = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’-]{1,40}\s+){1,3}(?:(?:Cree|First)\s+)?(?:Nation|Reserve|reserve|First Nation|rez)\b"
+                     r"|(?i:\b(?:réserve|reserve|communauté|community)\s+(?:de|d'|of)\s*)[A-Z][\w'’-]{1,40}(?:\s+[A-Z][\w'’-]{1,40})?")
 # Peoples and nations are not places: "the Cree Nation" names no community
 PEOPLES = frozenset("cree mohawk innu atikamekw mi'kmaq mikmaq ojibwe ojibway anishinaabe dene metis inuit haudenosaunee abenaki wolastoqiyik "
                     "naskapi huron-wendat wendat algonquin anishnabe first the a our their his her".split())
