@@ -42,6 +42,13 @@ test: $(VENV)/.installed $(ELEMENT)/node_modules/.installed
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -q -m "not synapse"
 
+# The scrubber's derived data (dev only; the output in domain/redact/data is committed, the bot never
+# downloads or imports any of it): Faker's per-locale name lists, pinned.
+.PHONY: redact-data
+redact-data: $(VENV)/.installed
+	$(PY) -m pip install --quiet 'faker==40.63.0'
+	$(PY) -m bench.make_redact_faker
+
 .PHONY: test-postgres
 test-postgres: $(VENV)/.installed
 	COPBOT_TEST_DATABASE=postgres $(PY) -m pytest -q -rs $(PG_TESTS)

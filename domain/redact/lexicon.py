@@ -103,9 +103,10 @@ def lexicon() -> Lexicon:
     # particles of multi-word surnames (De Leon, Le Gall) are function words, not names by themselves
     common = read_words("common.txt")
     return Lexicon(
-        first=(read_words("first_names.txt") | read_words("census_first.txt")) - common,
-        surnames=(read_words("surnames.txt") | read_words("census_surnames.txt")) - common,
-        plain_first=read_words("plain_first.txt") - name_words,
+        first=(read_words("first_names.txt") | read_words("census_first.txt") | read_words("faker_first.txt")) - common,
+        surnames=(read_words("surnames.txt") | read_words("census_surnames.txt") | read_words("faker_surnames.txt")) - common,
+        # Faker's first names of five letters or more are no everyday word (the script filtered them)
+        plain_first=(read_words("plain_first.txt") | {n for n in read_words("faker_first.txt") if len(n) >= 5}) - name_words,
         name_words=name_words,
         months=read_words("months.txt"),
         common=common,
