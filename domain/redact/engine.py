@@ -28,7 +28,47 @@ def find_all(text: str, lang: str = "en") -> list[Span]:
     people = [s for s in names.find(tokens, text, lex, protected, taken, lang) if not _inside(s, protected)]
     people += _particles(text, people)
     shaped += _lower_town_postals(text, lex)
-    return _join_addresses(merge(shaped + guessed + people + _house_numbers(text, people + guessed), text), text)
+    spans = merge(shaped + guessed + people + _house_numbers(text, people + guessed), text)
+    return _join_addresses(_abbreviation_joins(_leading_articles(spans, text), text), text)
+
+
+_PROPER = ("name", "place", "organization")
+# A capitalised article mid-sentence belongs to the proper name after it: "hébergée à La Dauphinelle",
+# "à La Tuque", "at The Haven"
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?:La|Le|Les|L['’]|The)\s?$")
+
+
+def _leading_articles(spans: list[Span], text: str) -> list[Span]:
+    out = []
+    for s in spans:
+        m = _ARTICLE_BEFORE.search(text, max(0, s.start - 5), s.start) if s.kind in _PROPER else None
+        if m and (m.group().endswith(("'", "’")) or text[m.end() - 1:m.end()] == " ") and not _sentence_start(text, m.start()) \
+                and not (out and out[-1].end > m.start()):
+            s = Span(m.start(), s.end, s.kind, s.rule)
+        out.append(s)
+    return out
+
+
+def _sentence_start(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] in " \t\"'«»“”(":
+        j -= 1
+    return j < 0 or text[j] in ".!?:;\n•*–—-|>"
+
+
+_ABBREVIATION_GAP = re.compile(r"(?:St|Ste|Mt|Ft|Pt)\.\s?$")
+
+
+def _abbreviation_joins(spans: list[Span], text: str) -> list[Span]:
+    """"St. Vincent de Paul", "Mt. Pearl": an abbreviation's period does not split the name."""
+    out: list[Span] = []
+    for s in spans:
+        if out and out[-1].kind in _PROPER and s.kind in _PROPER and s.start - out[-1].end <= 2 \
+                and _ABBREVIATION_GAP.search(text, max(0, out[-1].end - 3), s.start):
+            out[-1] = Span(out[-1].start, s.end, out[-1].kind, out[-1].rule)
+        else:
+            out.append(s)
+    return out
 
 
 # Bills, sections and articles are law, not identifiers: "Bill C-75", "projet de loi 15", "s. 810".

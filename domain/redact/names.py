@@ -155,10 +155,14 @@ class _Finder:
     def context_after(self, i: int, strong: bool) -> bool:
         if self.t[i].possessive:
             return True
+        return self._paren_after(i) or self._after_words(i, strong)
+
+    def _paren_after(self, i: int) -> bool:
         # "Pierre (le conjoint)", "Léa (6 ans)"
-        if re.match(r" \((?:\d{1,2}(?:\)|,| ans| an\b| yo|-year| years| mois| months)|(?:the|his|her|le|la|l'|sa|son|un|une|a|an|she|he|they|elle|il|not|pas) )",
-                    self.text[self.t[i].end:self.t[i].end + 12]):
-            return True
+        return bool(re.match(r" \((?:\d{1,2}(?:\)|,| ans| an\b| yo|-year| years| mois| months)|(?:the|his|her|le|la|l'|sa|son|un|une|a|an|she|he|they|elle|il|not|pas) )",
+                    self.text[self.t[i].end:self.t[i].end + 12]))
+
+    def _after_words(self, i: int, strong: bool) -> bool:
         n = self.nxt(i, r" |, ")
         if n is None:
             return False
@@ -215,7 +219,11 @@ class _Finder:
                     self.name[i] = not self._ambiguous_as_word(i)
                 else:
                     self.why[i] = "name that is also a word, with context"
-                    self.name[i] = (self.context_before(i) or self.context_after(i, strong=k in ABSTRACT or not ambiguous)
+                    # a word in no name list ("the Fire Department came") needs a title, role or
+                    # naming word before it; a speech verb after it is not enough
+                    listed = ambiguous or lex.is_first(k) or lex.is_surname(k) or "'" in k
+                    self.name[i] = (self.context_before(i) or self._paren_after(i) or tok.possessive
+                                    or listed and self.context_after(i, strong=k in ABSTRACT or not ambiguous)
                                     or self._before_surname(i))
             else:
                 if self.protected[i] or k in lex.common or k in CHAT:
@@ -230,7 +238,9 @@ class _Finder:
                 elif lex.is_first(k) or lex.is_surname(k) or not lex.is_word(k) and len(k) > 2:
                     self.why[i] = "lower-case name with context"
                     self.name[i] = self.context_before(i) and self._ends_phrase(i) or lex.is_first(k) and self._after_preposition(i, strict=True)
-                if not self.name[i] and lex.is_first(k) and (n := self.nxt(i)) is not None and (
+                # two everyday words are no name in lower case: "she will grant him", "many weeks"
+                if not self.name[i] and lex.is_first(k) and (n := self.nxt(i)) is not None and not (
+                        lex.is_word(k) and lex.is_word(self.t[n].key) and not self.t[n].cap) and (
                         self._lower_surname(n) or self._before_surname(i)):
                     self.why[i] = "lower-case first name before a surname"
                     self.name[i] = True

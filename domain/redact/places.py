@@ -15,12 +15,14 @@ maison pavillon ecole auberge centre center clinique hopital college cegep polyv
 ciusss cisss chsld gmf paroisse eglise mosquee organisme carrefour regroupement havre academie garderie cpe villa
 manoir institut fondation hospital clinic academy church mosque camp fort
 cmp cmpp chrs cada ehpad ccas universite university penitencier prison tabernacle synagogue temple
+ywca ymca commission  css cssd
 """.split())
 # Descriptors allowed between the head and the name: "École secondaire Jean-Jacques-Bertrand"
 ORG_DESCRIPTORS = frozenset("""
 secondaire primaire publique communautaire regional regionale d'hebergement hebergement jeunesse famille familles
 femmes universitaire general generale de la du des d' l' of the for st saint sainte ste elementary secondary
 high middle primary public memorial community women's
+scolaire familial familiale femmes hommes jeunes d'entraide entraide aide for
 """.split())
 # A proper name followed by one of these: "Horizon House", "St. Mary's Elementary", "Gander Detachment"
 ORG_TAILS = frozenset("""
@@ -30,12 +32,21 @@ institute foundation outreach ministries collective network secondaire primaire 
 project projet
 tabernacle chapel cathedral parish assembly fellowship gurdwara synagogue masjid mission penitentiary
 institution jail prison correctional university campus
+police service department force
 """.split())
+WEAK_TAILS = frozenset("police service services department force".split())
 # These tails also count in lower case after a capitalised name: "St. Brigid's parish", "Hope church"
 LOWER_TAILS = frozenset("parish church mosque temple tabernacle chapel mission shelter school academy house lodge jail prison penitentiary".split())
 # Police stations known by their number: "poste de quartier 21", "PDQ 38", "41 Division", "precinct 9"
 STATIONS = re.compile(r"(?i)\b(?:poste\s+de\s+quartier|pdq|precinct|poste\s+de\s+police|detachment|détachement)\s*(?:no\.?\s*|n°\s*|#\s*)?\d{1,3}\b"
                       r"|\b\d{1,3}\s+(?:Division|division|Precinct|precinct)\b")
+# A police force named with its town is a detachment: "SQ de Mont-Laurier", "RCMP detachment in
+# Thompson", "la GRC de Chibougamau", "Thompson RCMP"; the force alone (SQ, RCMP) is kept.
+_FORCE = r"(?:SQ|SPVM|SPVQ|SPL|SPAL|SPVG|SPVS|SPS|SPB|GRC|RCMP|OPP|SPO|TPS|VPD|EPS|CPS|WPS|SPVL|Sûreté\s+du\s+Québec)"
+_TOWN = r"(?:(?:St|Ste|Saint|Sainte|Mont|Fort|Port|Lac)[-.\s]\s?)?[A-ZÀ-Þ][\w'’]+(?:[-\s](?:(?:de|du|des|sur|la|le|à|en)[-\s])?[A-ZÀ-Þ][\w'’]+){0,3}"
+POLICE_OF = re.compile(rf"\b{_FORCE}(?:\s+(?i:detachment|détachement|poste|station|office|bureau))?\s+(?:de\s+|du\s+|d'|d’|des\s+|of\s+|in\s+|at\s+|à\s+)(?:la\s+|l'|l’)?(?P<town>{_TOWN})"
+                       rf"|(?<![\w-])(?!(?:The|La|Le|Les|In|At|To|By|From|And|Et|Ontario|Quebec|Québec|Alberta|Manitoba|Nova|New|British|Canada|Saskatchewan)\b)"
+                       rf"(?P<town2>[A-ZÀ-Þ][\w'’]+(?:[-\s][A-ZÀ-Þ][\w'’]+)?)\s+(?:RCMP|OPP|GRC|SQ)(?:\s+(?i:detachment|détachement))?\b")
 LOCATIVES = frozenset("in from near outside around to towards a au aux en dans pres proche banlieue quartier secteur arrondissement village town city ville municipalite region reserve originaire".split())
 _ST = re.compile(r"(?:St|Ste|Saint|Sainte)\.?$")
 
@@ -75,18 +86,30 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
             while j > 0 and _gap_ok(text, tokens[j - 1], tokens[j]) and (
                 (tokens[j - 1].cap or tokens[j - 1].upper) and tokens[j - 1].key not in ("the", "a", "an", "our", "my", "her", "his")
                 or tokens[j - 1].key in ("of", "de", "du", "des")
+                # "Sagkeeng Child and Family Services": "and" between two capitalised words
+                or tokens[j - 1].key in ("and", "et") and j > 1 and tokens[j - 2].cap and tokens[j].cap
+                and _gap_ok(text, tokens[j - 2], tokens[j - 1])
             ):
                 j -= 1
                 if tokens[j].sent_start:
                     break
             while j < i and tokens[j].key in ("of", "the", "de", "du", "des"):
                 j += 1
-            if j < i and not " ".join(t.key for t in tokens[j:i]) in lex.keep and not all(t.key in lex.keep for t in tokens[j:i]) \
+            # weak tails ("Fire Department", "Victim Services") need a proper name before them: a place,
+            # a person's name or a word no dictionary knows ("Kingston Police", "Sagkeeng … Services")
+            weak = tok.key in WEAK_TAILS and not any(
+                t.key not in lex.keep and (t.key in lex.places or t.key in lex.first or t.key in lex.surnames or not lex.is_word(t.key))
+                for t in tokens[j:i])
+            if j < i and not weak and not " ".join(t.key for t in tokens[j:i]) in lex.keep and not all(t.key in lex.keep for t in tokens[j:i]) \
                     and (tok.cap or tok.upper or not tokens[i - 1].sent_start) \
                     and (tok.cap or tok.upper or not tokens[i - 1].possessive or tokens[j].key in ("st", "ste", "saint", "sainte")):
                 # "Samira Haddad's shelter worker" is a person's shelter; "St. Brigid's parish" is a parish
                 out.append(Span(tokens[j].start, tok.end, "organization", "organization: name and tail word"))
     out += [Span(*m.span(), "organization", "organization: police station number") for m in STATIONS.finditer(text)]
+    for m in POLICE_OF.finditer(text):
+        town = fold_same_length(m.group("town") or m.group("town2"))
+        if town not in lex.keep and town not in lex.common:  # "SQ de Montréal": a big city's force stays
+            out.append(Span(*m.span(), "organization", "organization: police force and its town"))
     for m in phrase_regex(lex.organizations).finditer(fold_same_length(text)):
         if text[m.start()].isupper() or m.group() in lex.org_acronyms:
             out.append(Span(m.start(), m.end(), "organization", "organization: list of institutions"))
