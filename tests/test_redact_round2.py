@@ -55,3 +55,38 @@ def test_organisations_as_practitioners_write_them(text, lang, expected):
 ])
 def test_generic_services_forces_and_words_stay(text, lang):
     assert removed(text, lang) == []
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("ils vivent dans le 93 depuis deux ans", "fr", ["93"]),
+    ("il habite à Villeurbanne (69100)", "fr", ["Villeurbanne (69100)"]),
+    ("adresse : 4 rue des Lilas, 31000", "fr", ["4 rue des Lilas, 31000"]),
+    ("they're in Detroit, MI 48207", "en", ["Detroit, MI 48207"]),
+])
+def test_french_departments_and_codes_next_to_their_town_or_street(text, lang, expected):
+    assert removed(text, lang) == expected
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("dans le 2e cas elle part", "fr"), ("dans le 13 ans", "fr"), ("la ligne (1800) est ouverte", "fr"),
+    ("the 12 may come", "en"), ("ODSP 2024 and CLSC 514", "en"), ("Wed at 3pm", "en"),
+])
+def test_numbers_months_and_acronyms_that_are_no_identifier_stay(text, lang):
+    assert removed(text, lang) == []
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("audience le lundi 14 avril à 9h", "fr", ["lundi 14 avril"]),
+    ("incident happened Sat Oct 12", "en", ["Sat Oct 12"]),
+    ("she was born on the 9th of june 2017", "en", ["the 9th of june 2017"]),
+    ("le premier mai prochain", "fr", ["premier mai"]),
+    ("dob 12-jan-2014", "en", ["12-jan-2014"]),
+    ("his plate is CKTB 492", "en", ["CKTB 492"]),
+    ("son NAS est le 123 456 789", "fr", ["123 456 789"]),
+])
+def test_dates_with_weekdays_and_lower_case_months_and_ids_after_is(text, lang, expected):
+    assert removed(text, lang) == expected
+
+
+def test_a_capitalised_word_after_a_name_particle_is_a_surname():
+    assert removed("Her ex Pieter van der Berg calls daily.") == ["Pieter van der Berg"]

@@ -101,12 +101,22 @@ def _join_addresses(spans: list[Span], text: str) -> list[Span]:
     address next to each other are one replacement, the comma between them included."""
     out: list[Span] = []
     for s in spans:
-        if out and out[-1].kind in ("address", "postal") and s.kind in ("address", "postal") \
-                and _ADDRESS_GAP.fullmatch(text, out[-1].end, s.start):
+        # a town next to its postal code is one address: "Detroit, MI 48207", "Villeurbanne (69100)"
+        pair = out and (out[-1].kind in ("address", "postal") and s.kind in ("address", "postal")
+                        or {out[-1].kind, s.kind} == {"place", "postal"})
+        if pair and _ADDRESS_GAP.fullmatch(text, out[-1].end, s.start):
             out[-1] = Span(out[-1].start, s.end, "address", out[-1].rule if s.rule in out[-1].rule else out[-1].rule + " + " + s.rule)
         else:
             out.append(s)
+    for n, s in enumerate(out):
+        # "4 rue des Lilas, 31000": a five-digit code right after a street address
+        m = _CODE_AFTER.match(text, s.end) if s.kind == "address" else None
+        if m and not (n + 1 < len(out) and out[n + 1].start < m.end()):
+            out[n] = Span(s.start, m.end(), "address", s.rule + " + postal: code after the address")
     return out
+
+
+_CODE_AFTER = re.compile(r",?\s{1,2}\d{5}(?:-\d{4})?(?![\d.,:/-]\d|\d)")
 
 
 # Name particles (Dutch, German, French, Spanish, Portuguese, Italian, Arabic): between two parts

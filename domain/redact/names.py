@@ -81,6 +81,10 @@ OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06f
                           r"\u0e00-\u0e7f\u1200-\u137f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+"
                           r"(?:[ \u00b7\u30fb][\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u097f"
                           r"\u0e00-\u0e7f\u1200-\u137f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+){0,3}")
+# Particles that are no English or French word: a capitalised word after them is a surname
+NAME_PARTICLES = frozenset("van von der den ter ten ibn bin bint abu ould".split())
+# Names of id numbers written in capitals are not people: "son NAS est", "NAM TREM…", "DOB"
+ID_ACRONYMS = frozenset("nas nam sin ssn nhs ramq ohip msp mrn uci iec dob ddn".split())
 _NOT_INITIALS = frozenset({"U.S.", "U.K.", "N.B.", "P.S.", "A.M.", "P.M.", "E.U.", "R.U.", "O.K.", "B.C.", "P.E.I."})
 INITIALS = re.compile(r"(?<![\w.])[A-Z]\.(?:\s?-?[A-Z]\.)+(?![\w])|(?<![\w-])[A-Z]-[A-Z](?![\w-])\.?")
 
@@ -117,6 +121,8 @@ class _Finder:
     def never(self, i: int) -> bool:
         tok = self.t[i]
         k = tok.key
+        if tok.upper and k in ID_ACRONYMS:
+            return True
         return k in self.lex.common or k in ROLES or k in TITLES or k in NAMING or k in PARTICLES and not tok.cap
 
     def nameish(self, i: int) -> bool:
@@ -150,6 +156,8 @@ class _Finder:
             return True
         if "." in _gap(self.text, self.t[p], self.t[i]):
             return False  # only a title's period leads into a name
+        if k in NAME_PARTICLES and not self.t[p].cap and self.t[i].cap:
+            return True  # "van der Berg", "ibn Rushd": a capitalised word after a particle
         return k in NAMING or k in ROLES and not self.t[i].sent_start
 
     def context_after(self, i: int, strong: bool) -> bool:

@@ -45,8 +45,9 @@ DATES = tuple(re.compile(p) for p in (
     rf"\b(?:0?[1-9]|1[0-2])[-/.]{_DAY}[-/.](?:{_YEAR}|\d\d)\b",
     rf"\b(?:0?[1-9]|1[0-2])/{_DAY}\b",
     rf"(?i:\b{_MONTHS_EN})\s+{_DAY}{_ORD}\b(?:,?\s+{_YEAR}\b)?",
-    rf"(?i:\bthe\s+)?\b{_DAY}{_ORD}\s+(?i:of\s+)?{_MONTHS_EN}(?:,?\s+{_YEAR}\b)?",
-    rf"(?i)\b(?:1er|{_DAY}(?:e|er|re)?)\s+{_MONTHS_FR}(?:\s+{_YEAR})?\b",
+    rf"(?i:\bthe\s+)?\b{_DAY}{_ORD}\s+(?i:of\s+)?(?:May|(?!(?i:may)\b)(?i:{_MONTHS_EN}))(?:,?\s+{_YEAR}\b)?",
+    rf"(?i)\b(?:1er|premier|{_DAY}(?:e|er|re)?)\s+{_MONTHS_FR}(?:\s+{_YEAR})?\b",
+    rf"(?i)\b{_DAY}[-/. ](?:{_MONTHS_EN}|{_MONTHS_FR})[-/. ](?:{_YEAR}|\d\d)\b",
     rf"(?i)\b(?:le|du|au)\s+(?:1er|{_DAY})(?=\s*(?:,|\.|$|\s+(?:à|a|au|prochain|dernier)\b))",
 ))
 
@@ -110,6 +111,10 @@ POSTAL_ALONE = tuple(re.compile(p) for p in (
     r"(?i:\b(?:zip|zipcode|postal|postcode|code|cp|c\.p\.)\b[^\d\n]{0,14}?)(\d{5})(?!\d|[.,]\d)",
     r"(?i:\b(?:in|to|from|near|around|dans\s+le|du|vers|au|à|a)\s+)(\d{5})(?!\d|[.,:/-]\d|\s*(?i:\$|€|dollars?|euros?|km|kms|people|personnes|habitants|ans|years|fois|times|hours|heures|mg|ml|m²|pieds|feet|\w*%))",
     r"(?<![\w-])[a-zA-Z]\d[a-zA-Z][ -]?\d[a-zA-Z]\d(?![\w-])",
+    # a French département by its number: "ils vivent dans le 93", "elle vient du 13"
+    r"(?i:\bdans\s+le\s+|\b(?:vient|viennent|venue?s?|originaires?|sont|est)\s+du\s+)(\d{2}|2[AB]|97[1-6])(?![\d.,:/%-]|\s*(?:ans?\b|%|h\b|heures?|mois|jours?|minutes?|km|fois|e\b|ème|er\b|au\b))",
+    # a code in brackets after a town: "Villeurbanne (69100)"
+    r"(?<=[^\W\d_] )\(\d{5}\)",
     # a Canadian forward sortation area alone ("secteur H2X", "code qui commence par G5L")
     r"(?<![\w-])(?!A1C\b|B2B\b|P2P\b|B2C\b|C2C\b)[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z](?![\w-])",
     r"(?i:\b(?:code\s+postal|postal\s+code|fsa|secteur|zone)\b[^\d\n]{0,20}?)\b([a-zA-Z]\d[a-zA-Z])(?![\w-])",
@@ -119,7 +124,7 @@ _ID_KEY = (r"(?:file|case|dossier|docket|court\s+file|claim|report|incident|occu
            r"reference|ref|matricule|client|member|membre|card|carte|health\s+card|NAS|SIN|SSN|NHS|Medicare|RAMQ|OHIP|"
            r"permis|licen[cs]e|plate|plaque|immatriculation|numéro|numero|number|badge|patient|MRN|chart|IRCC|UCI)")
 IDS = tuple(re.compile(p) for p in (
-    rf"(?i:\b{_ID_KEY}\b)\.?\s*(?i:(?:no|n°|nº|number|numéro|numero|#|num)\.?\s*)?(?:[:#]\s*)?"
+    rf"(?i:\b{_ID_KEY}\b)\.?\s*(?i:(?:no|n°|nº|number|numéro|numero|#|num)\.?\s*)?(?i:(?:is|est|was|c'est|:)\s+(?:le\s+|the\s+)?)?(?:[:#]\s*)?"
     r"([A-Za-z]{0,4}[-\s]?\d[\w]*(?:[-/.\s]\d[\w]*){0,4})",
     r"\b[A-Z]{4}\s?\d{4}\s?\d{4}\b",                        # RAMQ
     r"\b\d{3}-\d{2}-\d{5,6}-\d{2,3}\b",                      # Québec court file
@@ -200,9 +205,19 @@ def phones(text: str) -> list[Span]:
     return extended
 
 
+# A weekday before a date is part of it: "lundi 14 avril", "Sat Oct 12", "Monday, March 3"
+_WEEKDAY_BEFORE = re.compile(r"(?i)\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|"
+                             r"friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s{1,2}$")
+
+
+def _with_weekday(s: Span, text: str) -> Span:
+    m = _WEEKDAY_BEFORE.search(text, max(0, s.start - 12), s.start)
+    return Span(m.start(), s.end, s.kind, s.rule) if m else s
+
+
 def shaped(text: str) -> list[Span]:
     """Every identifier found by its shape alone."""
-    dates = list(_finditer(DATES, text, "date", "day and month"))
+    dates = [_with_weekday(s, text) for s in _finditer(DATES, text, "date", "day and month")]
     out = contacts(text) + dates
     out += [p for p in phones(text) if not any(d.start <= p.start and p.end <= d.end for d in dates)]
     out += _finditer(POSTAL, text, "postal", "shape")
