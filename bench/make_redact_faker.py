@@ -78,8 +78,8 @@ def keep_entry(raw: str, locs: set[str], lex) -> str | None:
     if (lex.is_word(k) or k in lex.common or k in lex.keep or k in lex.places or k in lex.months
             or k in lex.name_words or k in EXTRA_WORDS or any(p in lex.common for p in k.split("-"))):
         return None
-    from domain.redact.names import CHAT, NAMING, ROLES, TITLES
-    if k in ROLES or k in TITLES or k in CHAT or k in NAMING:
+    from domain.redact.names import NAMING, ROLES, TITLES
+    if k in ROLES or k in TITLES or k in lex.not_a_name or k in NAMING:
         return None
     return k
 

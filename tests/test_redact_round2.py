@@ -90,3 +90,41 @@ def test_dates_with_weekdays_and_lower_case_months_and_ids_after_is(text, lang, 
 
 def test_a_capitalised_word_after_a_name_particle_is_a_surname():
     assert removed("Her ex Pieter van der Berg calls daily.") == ["Pieter van der Berg"]
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("elle est suivie au CAVAC de Laval", "fr", ["CAVAC de Laval"]),
+    ("la Maison de la famille de Granby offre des ateliers", "fr", ["Maison de la famille de Granby"]),
+    ("she called the Children's Aid Society of Hamilton", "en", ["Children's Aid Society of Hamilton"]),
+    ("hébergée à la maison d'hébergement La Passerelle", "fr", ["maison d'hébergement La Passerelle"]),
+    ("she's with Wellspring Family Services", "en", ["Wellspring Family Services"]),
+    ("she stays at Nellie's.", "en", ["Nellie's"]),
+])
+def test_a_service_and_its_town_and_named_houses(text, lang, expected):
+    assert removed(text, lang) == expected
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("La DPJ de Montréal a retenu le signalement", "fr"), ("elle vient de la DPJ", "fr"),
+    ("elle travaille chez Provigo", "fr"), ("la Saint-Jean et la fête du Travail", "fr"),
+])
+def test_big_city_services_chains_and_holidays_stay(text, lang):
+    assert removed(text, lang) == []
+
+
+def test_the_keep_policy_lives_in_one_file():
+    """Every kept term and every rule of what is kept comes from data/keep.txt, with a reason."""
+    from importlib import resources
+
+    from domain.redact import engine, names, patterns, places
+    from domain.redact.lexicon import keep_policy
+    assert set(keep_policy()) == {"terms", "patterns", "law-date", "not-an-id", "not-initials", "not-a-name", "not-a-place"}
+    for module, gone in ((engine, "_LEGAL_REFERENCE"), (engine, "_LAW_BEFORE"), (patterns, "_NOT_IDS"),
+                         (names, "CHAT"), (names, "_NOT_INITIALS"), (places, "PEOPLES")):
+        assert not hasattr(module, gone)
+    lines = resources.files("domain.redact").joinpath("data", "keep.txt").read_text(encoding="utf-8").splitlines()
+    heads = [n for n, line in enumerate(lines) if line.startswith("[")]
+    assert all(len(lines[n]) > len("[terms] ") + 3 for n in heads)  # each section is titled
+    lex = lexicon()
+    assert "tho" in lex.not_a_name and "cree" in lex.not_a_place and "u.s" in {w.lower() for w in lex.not_initials}
+    assert removed("Bill C-75 and la loi du 9 juillet 2010, DSM-5", "en") == []

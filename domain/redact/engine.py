@@ -19,8 +19,8 @@ def find_all(text: str, lang: str = "en") -> list[Span]:
     folded = fold_same_length(text)
     tokens = tokenize(text)
     protected = [m.span() for m in phrase_regex(lex.keep).finditer(folded)]
-    protected += [m.span() for m in _LEGAL_REFERENCE.finditer(text)]
-    shaped = [s for s in patterns.shaped(text) if not (s.kind == "date" and _LAW_BEFORE.search(text, 0, s.start))]
+    protected += [m.span() for p in lex.keep_patterns for m in p.finditer(text)]
+    shaped = [s for s in patterns.shaped(text, lex.not_an_id) if not (s.kind == "date" and lex.law_date.search(text, 0, s.start))]
     orgs = places.organizations(tokens, text, lex)
     where = places.places(tokens, text, folded, lex)
     guessed = [s for s in orgs + where if not _inside(s, protected)]
@@ -29,7 +29,59 @@ def find_all(text: str, lang: str = "en") -> list[Span]:
     people += _particles(text, people)
     shaped += _lower_town_postals(text, lex)
     spans = merge(shaped + guessed + people + _house_numbers(text, people + guessed), text)
+    spans = merge(spans + _services_of_places(spans, tokens, text, lex) + _possessive_places(spans, text), text)
     return _join_addresses(_abbreviation_joins(_leading_articles(spans, text), text), text)
+
+
+_OF = frozenset("de du des d of".split())
+_INSIDE_NAME = frozenset("de du des la le l d of the and for et pour".split())
+
+
+def _services_of_places(spans: list[Span], tokens, text: str, lex) -> list[Span]:
+    """"CAVAC de Laval", "Children's Aid Society of Hamilton", "la Maison de la famille de Granby": a
+    service named by capitals (an acronym, a capitalised name, or a head word) before "de/of" and a
+    removed place is that town's branch, one organisation."""
+    out = []
+    starts = {t.start: n for n, t in enumerate(tokens)}
+    for s in spans:
+        n = starts.get(s.start)
+        if s.kind not in ("place", "name") or n is None or n < 2 or tokens[n - 1].key not in _OF:
+            continue
+        if not re.fullmatch(r"\s|['’]", text[tokens[n - 1].end:s.start]):
+            continue
+        k = n - 2
+        before = tokens[k]
+        if not (before.upper or before.cap and not before.sent_start or before.key in places.ORG_DESCRIPTORS):
+            continue
+        if before.key in lex.common and not before.upper and before.key not in places.ORG_DESCRIPTORS:
+            continue
+        start = None
+        for m in range(k, max(-1, k - 6), -1):
+            t = tokens[m]
+            if t.upper or t.cap:
+                if t.sent_start and t.key in lex.common or t.key in ("the", "la", "le", "les"):
+                    break  # "Elle va au CLSC de…", "The …": the sentence's own words
+                start = m
+                if t.sent_start or t.upper and m == k:
+                    break
+            elif t.key not in _INSIDE_NAME and t.key not in places.ORG_DESCRIPTORS:
+                break
+        if start is not None and (tokens[start].key in places.ORG_HEADS or tokens[start].upper or start < k or before.cap):
+            out.append(Span(tokens[start].start, s.end, "organization", "organization: a service and its town"))
+    return out
+
+
+# "she stays at Nellie's.": a possessive that ends the phrase names the place ("Nellie's shelter")
+_POSSESSIVE_END = re.compile(r"['’]s(?=\s*(?:[.,;:!?)]|$|\s(?:on|in|at|for|since|last|now|tonight|again|with|and|or|but|depuis)\b))")
+
+
+def _possessive_places(spans: list[Span], text: str) -> list[Span]:
+    out = []
+    for s in spans:
+        m = _POSSESSIVE_END.match(text, s.end) if s.kind in _PROPER else None
+        if m and re.search(r"\b(?:at|to|from|in|chez|à)\s+$", text[max(0, s.start - 6):s.start]):
+            out.append(Span(s.start, m.end(), s.kind, s.rule))
+    return out
 
 
 _PROPER = ("name", "place", "organization")
@@ -71,13 +123,7 @@ def _abbreviation_joins(spans: list[Span], text: str) -> list[Span]:
     return out
 
 
-# Bills, sections and articles are law, not identifiers: "Bill C-75", "projet de loi 15", "s. 810".
-_LEGAL_REFERENCE = re.compile(
-    r"(?i)\b(?:bill|projet\s+de\s+loi|loi|law|act|section|article|art\.|s\.|ss\.|paragraphe|alinéa|règlement|regulation)"
-    r"\s+(?:no\.?\s*|n°\s*)?(?:[A-Z]-)?\d+(?:\.\d+)*(?:\(\d+\))*")
-# A date that names a law is the law's name: "la loi du 9 juillet 2010", "the Act of 12 May 2015".
-_LAW_BEFORE = re.compile(r"(?i)\b(?:loi|décret|decret|arrêté|arrete|ordonnance|règlement|reglement|directive|circulaire|"
-                         r"convention|act|law|statute|regulation)s?\s+(?:du|de|of|from)\s+(?:the\s+)?$")
+# Legal references and law dates are kept: see the [patterns] and [law-date] sections of data/keep.txt.
 _POSTAL_TOWN = re.compile(r"(?<![\d$€.,])\b(\d{5})(?:\s+cedex)?,?\s+([a-zà-ÿ][\w'’-]+)")
 
 

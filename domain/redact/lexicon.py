@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,28 @@ def _lines(fname: str) -> list[str]:
     # en dashes vanish in the ASCII fold, so turn them into hyphens before folding
     text = text.replace("\u2013", "-")
     return [line.split("#", 1)[0].strip() for line in text.splitlines()]
+
+
+@lru_cache(maxsize=None)
+def keep_policy() -> dict[str, list[str]]:
+    """data/keep.txt, the one file of what is kept and why, by section: "[terms] …" sections are
+    phrases (a trailing "# …" is a comment), the other sections ("[patterns]", "[law-date]",
+    "[not-an-id]", "[not-initials]", "[not-a-name]", "[not-a-place]") are read whole-line."""
+    text = resources.files("domain.redact").joinpath("data", "keep.txt").read_text(encoding="utf-8")
+    sections: dict[str, list[str]] = {}
+    current = None
+    for raw in text.replace("\u2013", "-").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        head = re.match(r"\[([a-z-]+)\]", line)
+        if head:
+            current = sections.setdefault(head.group(1), [])
+            continue
+        if current is None:
+            raise ValueError("keep.txt: a line before the first [section]")
+        current.append(line.split("#", 1)[0].strip() if current is sections.get("terms") else line)
+    return sections
 
 
 @lru_cache(maxsize=None)
@@ -62,6 +85,12 @@ class Lexicon:
     words: frozenset[str]        # everyday English and French words (folded)
     words_en: frozenset[str]
     words_fr: frozenset[str]
+    keep_patterns: tuple[re.Pattern[str], ...]  # text that is kept (legal references)
+    law_date: re.Pattern[str]    # a date right after this is a law's name
+    not_an_id: re.Pattern[str]   # number shapes that are not ids
+    not_initials: frozenset[str]  # U.S., P.S.: not initials
+    not_a_name: frozenset[str]   # chat shorthand and names of id numbers (folded)
+    not_a_place: frozenset[str]  # peoples and nations before "Nation" or "reserve"
     keep_max_words: int
     places_max_words: int
 
@@ -97,7 +126,8 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    keep = read_phrases("keep.txt")
+    policy = keep_policy()
+    keep = frozenset(fold(" ".join(line.split())) for line in policy["terms"] if line)
     places = read_phrases("places.txt")
     name_words = read_words("name_words.txt")
     # particles of multi-word surnames (De Leon, Le Gall) are function words, not names by themselves
@@ -117,6 +147,12 @@ def lexicon() -> Lexicon:
         words=_dictionary("en") | _dictionary("fr"),
         words_en=_dictionary("en"),
         words_fr=_dictionary("fr"),
+        keep_patterns=tuple(re.compile(p) for p in policy["patterns"]),
+        law_date=re.compile("|".join(policy["law-date"])),
+        not_an_id=re.compile("|".join(policy["not-an-id"])),
+        not_initials=frozenset(w.rstrip(".") for line in policy["not-initials"] for w in line.split()),
+        not_a_name=frozenset(fold(w) for line in policy["not-a-name"] for w in line.split()),
+        not_a_place=frozenset(fold(w) for line in policy["not-a-place"] for w in line.split()),
         keep_max_words=max(len(k.split()) for k in keep),
         places_max_words=max(len(p.split()) for p in places),
     )

@@ -62,14 +62,6 @@ CONTACT = frozenset("""
 texted text called call phoned messaged emailed told asked met saw visited with w avec texte texté appele appelé
 parle parlé rencontre rencontré vu ecrit écrit and et
 """.split())
-# Chat shorthand after a role is not a name: "her son tho", "my client rn"
-CHAT = frozenset("""
-tho rn bc btw lol idk imo smh ppl abt cuz cos pls plz tmrw tbh omg ngl irl w wo asap fyi eta aka vs etc ok okay
-yo yr yrs mo mos wk wks hr hrs min mins am pm esp prob approx info tx thx pcq pcq pk pq tsé tsais ben bin genre
-stp svp mtn auj dsl jsp chui faque fak pis icitte asteure toute
-didnt doesnt dont wont cant isnt wasnt hasnt havent hadnt shouldnt wouldnt couldnt aint shes hes theyre thats
-gonna wanna gotta kinda sorta tryna lemme gimme dunno
-""".split())
 # Letters no English or French word has (Vietnamese, Polish, Turkish, Czech, Icelandic…): a word
 # with one of them is a name, whatever its case ("Nguyễn", "Thị", "Łukasz", "Şükrü")
 FOREIGN_LETTERS = re.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđĐơƠưƯăĂĩĨũŨ"
@@ -83,9 +75,6 @@ OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06f
                           r"\u0e00-\u0e7f\u1200-\u137f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+){0,3}")
 # Particles that are no English or French word: a capitalised word after them is a surname
 NAME_PARTICLES = frozenset("van von der den ter ten ibn bin bint abu ould".split())
-# Names of id numbers written in capitals are not people: "son NAS est", "NAM TREM…", "DOB"
-ID_ACRONYMS = frozenset("nas nam sin ssn nhs ramq ohip msp mrn uci iec dob ddn".split())
-_NOT_INITIALS = frozenset({"U.S.", "U.K.", "N.B.", "P.S.", "A.M.", "P.M.", "E.U.", "R.U.", "O.K.", "B.C.", "P.E.I."})
 INITIALS = re.compile(r"(?<![\w.])[A-Z]\.(?:\s?-?[A-Z]\.)+(?![\w])|(?<![\w-])[A-Z]-[A-Z](?![\w-])\.?")
 
 
@@ -121,7 +110,7 @@ class _Finder:
     def never(self, i: int) -> bool:
         tok = self.t[i]
         k = tok.key
-        if tok.upper and k in ID_ACRONYMS:
+        if tok.upper and k in self.lex.not_a_name:
             return True
         return k in self.lex.common or k in ROLES or k in TITLES or k in NAMING or k in PARTICLES and not tok.cap
 
@@ -234,7 +223,7 @@ class _Finder:
                                     or listed and self.context_after(i, strong=k in ABSTRACT or not ambiguous)
                                     or self._before_surname(i))
             else:
-                if self.protected[i] or k in lex.common or k in CHAT:
+                if self.protected[i] or k in lex.common or k in lex.not_a_name:
                     continue
                 if k in lex.plain_first:
                     self.why[i] = "known first name in lower case"
@@ -262,7 +251,7 @@ class _Finder:
         tok = self.t[i]
         k = tok.key
         p = self.prev(i, r" |, | \(")
-        if p is None or self.t[p].key not in ROLES or len(k) < 3 or k in CHAT or self.lex.is_word(k) or self.amb(k):
+        if p is None or self.t[p].key not in ROLES or len(k) < 3 or k in self.lex.not_a_name or self.lex.is_word(k) or self.amb(k):
             return False
         return k not in ROLES and k not in TITLES and k not in self.lex.months and k not in self.lex.keep
 
@@ -436,6 +425,6 @@ def find(tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int
     out = f.spans()
     out += [Span(*m.span(), "name", "name: a script other than Latin") for m in OTHER_SCRIPT.finditer(text)]
     for m in INITIALS.finditer(text):
-        if m.group().rstrip(".").replace(" ", "") not in {x.rstrip(".") for x in _NOT_INITIALS}:
+        if m.group().rstrip(".").replace(" ", "") not in lex.not_initials:
             out.append(Span(*m.span(), "name", "name: initials"))
     return out

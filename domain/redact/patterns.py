@@ -141,7 +141,6 @@ IDS = tuple(re.compile(p) for p in (
     r"\b\d{3}[\s-]?[A-Z]{3}\b",
     r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b",                         # UK plate
 ))
-_NOT_IDS = re.compile(r"(?:19|20)\d\d-(?:19|20)\d\d|\d{1,3}(?:[\s,]\d{3})+|[A-Z]+-\d{1,2}|DSM-\d|C-\d+|P-\d+")
 
 PHONE_EXT = re.compile(r"\s*,?\s*(?i:ext\.?|extension|x|poste|p\.|#)\s*\d{1,6}\b")
 PHONE_LOOSE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,8}(?:[\s.-]\d{1,8}){0,5}(?!\d)(?![^\W\dx])")
@@ -215,8 +214,12 @@ def _with_weekday(s: Span, text: str) -> Span:
     return Span(m.start(), s.end, s.kind, s.rule) if m else s
 
 
-def shaped(text: str) -> list[Span]:
-    """Every identifier found by its shape alone."""
+def shaped(text: str, not_an_id: re.Pattern[str] | None = None) -> list[Span]:
+    """Every identifier found by its shape alone. `not_an_id`: the number shapes the keep policy
+    (data/keep.txt, [not-an-id]) says are not ids."""
+    if not_an_id is None:
+        from domain.redact.lexicon import lexicon
+        not_an_id = lexicon().not_an_id
     dates = [_with_weekday(s, text) for s in _finditer(DATES, text, "date", "day and month")]
     out = contacts(text) + dates
     out += [p for p in phones(text) if not any(d.start <= p.start and p.end <= d.end for d in dates)]
@@ -229,7 +232,7 @@ def shaped(text: str) -> list[Span]:
     for n, pat in enumerate(IDS):
         for s in _finditer((pat,), text, "id", "after a keyword" if n == 0 else "shape"):
             piece = text[s.start:s.end].strip()
-            if _NOT_IDS.fullmatch(piece) or sum(c.isdigit() for c in piece) < 2:
+            if not_an_id.fullmatch(piece) or sum(c.isdigit() for c in piece) < 2:
                 continue
             # a bare digit run inside a phone number is the phone number
             if n > 2 and any(p.start <= s.start and s.end <= p.end for p in phone_spans + dates):

@@ -68,7 +68,7 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
     for i, tok in enumerate(tokens):
         if tok.key in ORG_HEADS:
             j = i + 1
-            while j < n and tokens[j].key in ORG_DESCRIPTORS and j - i <= 3 and _gap_ok(text, tokens[j - 1], tokens[j]):
+            while j < n and tokens[j].key in ORG_DESCRIPTORS and j - i <= 3 and _gap_ok(text, tokens[j - 1], tokens[j], elision=True):
                 j += 1
             k = j
             while k < n and (tokens[k].cap or tokens[k].upper or tokens[k].key in ("de", "du", "des") and k > j) \
@@ -77,9 +77,11 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
                 k += 1
             while k > j and not (tokens[k - 1].cap or tokens[k - 1].upper):
                 k -= 1
-            # a lower-case head ("maison L'Escale") needs a name that is not an everyday word after it
+            # a lower-case head ("maison L'Escale", "maison d'hébergement La Passerelle") needs a name that is
+            # no everyday word, or one that opens with a capitalised article
             if k > j and (tok.cap or tok.upper or any(not lex.is_word(t.key) or t.key in lex.places or t.key in lex.first
-                                                       or _elided(text, tokens[j]) for t in tokens[j:k])):
+                                                       or _elided(text, tokens[j]) for t in tokens[j:k])
+                          or tokens[j - 1].text in ("La", "Le", "Les") and j - 1 > i):
                 out.append(Span(tok.start, tokens[k - 1].end, "organization", "organization: head word and name"))
         if (tok.cap or tok.upper or tok.key in LOWER_TAILS) and tok.key in ORG_TAILS and i > 0:
             j = i
@@ -97,9 +99,10 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
                 j += 1
             # weak tails ("Fire Department", "Victim Services") need a proper name before them: a place,
             # a person's name or a word no dictionary knows ("Kingston Police", "Sagkeeng … Services")
+            # ("Wellspring Family Services": two capitalised words before the tail are a name too)
             weak = tok.key in WEAK_TAILS and not any(
                 t.key not in lex.keep and (t.key in lex.places or t.key in lex.first or t.key in lex.surnames or not lex.is_word(t.key))
-                for t in tokens[j:i])
+                for t in tokens[j:i]) and not (i - j >= 2 and all(t.cap for t in tokens[j:i]))
             if j < i and not weak and not " ".join(t.key for t in tokens[j:i]) in lex.keep and not all(t.key in lex.keep for t in tokens[j:i]) \
                     and (tok.cap or tok.upper or not tokens[i - 1].sent_start) \
                     and (tok.cap or tok.upper or not tokens[i - 1].possessive or tokens[j].key in ("st", "ste", "saint", "sainte")):
@@ -155,9 +158,6 @@ LOWER_SAINT = re.compile(r"(?i)\b(?:in|from|near|to|à|a|de|dans|vers|at)\s+((?:
 # Words are bounded and start at a word's start: "A-A-A-…" made the unbounded form quadratic.
 RESERVE = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’-]{1,40}\s+){1,3}(?:(?:Cree|First)\s+)?(?:Nation|Reserve|reserve|First Nation|rez)\b"
                      r"|(?i:\b(?:réserve|reserve|communauté|community)\s+(?:de|d'|of)\s*)[A-Z][\w'’-]{1,40}(?:\s+[A-Z][\w'’-]{1,40})?")
-# Peoples and nations are not places: "the Cree Nation" names no community
-PEOPLES = frozenset("cree mohawk innu atikamekw mi'kmaq mikmaq ojibwe ojibway anishinaabe dene metis inuit haudenosaunee abenaki wolastoqiyik "
-                    "naskapi huron-wendat wendat algonquin anishnabe first the a our their his her".split())
 
 
 def _corner_ok(piece: str, explicit: bool, lex: Lexicon) -> bool:
@@ -186,7 +186,7 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Sp
             out.append(Span(m.start(g), m.end(g), "place", "place: street corner"))
     for m in RESERVE.finditer(text):
         head = fold_same_length(m.group()).split()
-        if head and head[0] not in PEOPLES and not all(w in PEOPLES or w in ("nation", "reserve", "rez") for w in head):
+        if head and head[0] not in lex.not_a_place and not all(w in lex.not_a_place or w in ("nation", "reserve", "rez") for w in head):
             out.append(Span(m.start(), m.end(), "place", "place: reserve or First Nation"))
     for i, tok in enumerate(tokens):
         if not _name_like(tok, lex) or tok.upper:
