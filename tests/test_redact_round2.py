@@ -128,3 +128,19 @@ def test_the_keep_policy_lives_in_one_file():
     lex = lexicon()
     assert "tho" in lex.not_a_name and "cree" in lex.not_a_place and "u.s" in {w.lower() for w in lex.not_initials}
     assert removed("Bill C-75 and la loi du 9 juillet 2010, DSM-5", "en") == []
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("they live outside Portage la Prairie", "en", ["Portage la Prairie"]),
+    ("he's from Dauphin, MB", "en", ["Dauphin, MB"]),
+    ("they live in st. albert", "en", ["st. albert"]),
+    ("ils vivent à la Pocatière", "fr", ["la Pocatière"]),
+    ("le père habite à l'Assomption", "fr", ["l'Assomption"]),
+])
+def test_towns_with_particles_abbreviations_articles_and_province(text, lang, expected):
+    assert removed(text, lang) == expected
+
+
+def test_a_town_before_a_weekday_or_a_full_province_keeps_them():
+    assert removed("she is in Brandon on Monday, in Manitoba") == ["Brandon"]
+    assert removed("elle va à la DPJ demain", "fr") == []

@@ -88,6 +88,12 @@ _PROPER = ("name", "place", "organization")
 # A capitalised article mid-sentence belongs to the proper name after it: "hébergée à La Dauphinelle",
 # "à La Tuque", "at The Haven"
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?:La|Le|Les|L['’]|The)\s?$")
+# After à/de a lower-case article or a Saint's abbreviation is part of a town's name too:
+# "à la Pocatière", "à l'Assomption", "in st. albert", "à Ste-Julie"
+_PREFIX_BEFORE = re.compile(r"(?i)(?:(?<=\bà )|(?<=\ba )|(?<=\bde )|(?<=\bd')|(?<=\bd’))(?:la|le|les|l['’])\s?$"
+                            r"|(?<![\w'’])(?i:st|ste|mt|ft|pt)\.\s?$")
+# A province or state abbreviation after a removed town is part of the town's address: "Dauphin, MB"
+_PROVINCE_AFTER = re.compile(r",?\s(?:ON|QC|MB|SK|AB|BC|NS|NB|NL|PE|PEI|YT|NT|NU|Ont\.|Qc|Man\.|Sask\.|Alta\.)(?![\w])")
 
 
 def _leading_articles(spans: list[Span], text: str) -> list[Span]:
@@ -97,6 +103,12 @@ def _leading_articles(spans: list[Span], text: str) -> list[Span]:
         if m and (m.group().endswith(("'", "’")) or text[m.end() - 1:m.end()] == " ") and not _sentence_start(text, m.start()) \
                 and not (out and out[-1].end > m.start()):
             s = Span(m.start(), s.end, s.kind, s.rule)
+        m = _PREFIX_BEFORE.search(text, max(0, s.start - 5), s.start) if s.kind in ("place", "name") else None
+        if m and not (out and out[-1].end > m.start()):
+            s = Span(m.start(), s.end, s.kind, s.rule)
+        m = _PROVINCE_AFTER.match(text, s.end) if s.kind == "place" else None
+        if m:
+            s = Span(s.start, m.end(), s.kind, s.rule)
         out.append(s)
     return out
 

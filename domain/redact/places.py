@@ -47,6 +47,7 @@ _TOWN = r"(?:(?:St|Ste|Saint|Sainte|Mont|Fort|Port|Lac)[-.\s]\s?)?[A-ZÀ-Þ][\w'
 POLICE_OF = re.compile(rf"\b{_FORCE}(?:\s+(?i:detachment|détachement|poste|station|office|bureau))?\s+(?:de\s+|du\s+|d'|d’|des\s+|of\s+|in\s+|at\s+|à\s+)(?:la\s+|l'|l’)?(?P<town>{_TOWN})"
                        rf"|(?<![\w-])(?!(?:The|La|Le|Les|In|At|To|By|From|And|Et|Ontario|Quebec|Québec|Alberta|Manitoba|Nova|New|British|Canada|Saskatchewan)\b)"
                        rf"(?P<town2>[A-ZÀ-Þ][\w'’]+(?:[-\s][A-ZÀ-Þ][\w'’]+)?)\s+(?:RCMP|OPP|GRC|SQ)(?:\s+(?i:detachment|détachement))?\b")
+PLACE_PARTICLES = frozenset("la le les sur aux en on upon".split())
 LOCATIVES = frozenset("in from near outside around to towards a au aux en dans pres proche banlieue quartier secteur arrondissement village town city ville municipalite region reserve originaire".split())
 _ST = re.compile(r"(?:St|Ste|Saint|Sainte)\.?$")
 
@@ -196,8 +197,16 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Sp
             if tok.key in lex.first and tok.key not in lex.places:
                 continue
             j = i
-            while j + 1 < len(tokens) and _name_like(tokens[j + 1], lex) and _gap_ok(text, tokens[j], tokens[j + 1]):
-                j += 1
+            while True:
+                if j + 1 < len(tokens) and _name_like(tokens[j + 1], lex) and _gap_ok(text, tokens[j], tokens[j + 1]):
+                    j += 1
+                # "Portage la Prairie", "Grand-Mère de Shawinigan", "Niagara-on-the-Lake": a particle between capitals
+                elif j + 2 < len(tokens) and tokens[j + 1].key in PLACE_PARTICLES and _name_like(tokens[j + 2], lex) \
+                        and not tokens[j + 2].upper and text[tokens[j].end:tokens[j + 1].start] == " " \
+                        and text[tokens[j + 1].end:tokens[j + 2].start] == " ":
+                    j += 2
+                else:
+                    break
             out.append(Span(tok.start, tokens[j].end, "place", "place: after a place word"))
         elif re.match(r"(?:Saint|Sainte|St|Ste)-[A-ZÀ-Þ]", tok.text) and not (prev and prev.cap and not prev.sent_start):
             out.append(Span(tok.start, tok.end, "place", "place: Saint-X"))
