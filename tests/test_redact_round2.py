@@ -144,3 +144,17 @@ def test_towns_with_particles_abbreviations_articles_and_province(text, lang, ex
 def test_a_town_before_a_weekday_or_a_full_province_keeps_them():
     assert removed("she is in Brandon on Monday, in Manitoba") == ["Brandon"]
     assert removed("elle va à la DPJ demain", "fr") == []
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("client: brittany r. missed the call", "en", ["brittany r."]),
+    ("her bf tj hit her again", "en", ["tj"]),
+    ("KJ's mom called", "en", ["KJ"]),
+    ("mrs. p. from the school", "en", ["p."]),
+])
+def test_chat_roles_initials_and_lower_case_titles(text, lang, expected):
+    assert removed(text, lang) == expected
+
+
+def test_roles_and_acronyms_alone_stay():
+    assert removed("her bf is violent, the bm said, the CAS's worker and DPJ's file; she's at 5 m. from him") == []

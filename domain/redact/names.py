@@ -15,6 +15,8 @@ justice juge honourable pastor imam rabbi pasteur insp inspector inspecteur insp
 """.split())
 # Short titles count only capitalised: "me", "m" and "ms" are everyday words in lower case
 TITLE_ABBREVIATIONS = frozenset("mr mrs ms miss mx m mme mlle me madame monsieur det lt cpl cst sgt insp prof".split())
+# ...but with their period, these count in lower case too: "mrs. p. from the school", "mme. roy"
+LOWER_DOT_TITLES = frozenset("mr mrs mme mlle dr dre sgt cst det insp".split())
 ROLES = frozenset("""
 mother father mom mum dad partner ex ex-partner husband wife boyfriend girlfriend spouse son daughter child kid
 brother sister grandmother grandfather grandma grandpa granddaughter grandson aunt uncle cousin niece nephew
@@ -23,6 +25,7 @@ supervisor manager worker caseworker counsellor counselor therapist lawyer attor
 psychologist psychiatrist client baby toddler infant teen teenager girl boy woman man youth victim survivor
 ex-husband ex-wife ex-boyfriend ex-girlfriend fiance fiancee roommate landlord employer boss educator
 mere pere maman papa conjoint conjointe ex-conjoint ex-conjointe mari epouse epoux chum blonde copain copine fils
+bf gf bff hubby ex-bf ex-gf bd bm mil fil sil bil nan nana nanny granny gramma auntie bro sis stepbro stepsis
 fille fillette enfant bebe frere soeur grand-mere grand-pere tante oncle cousine beau-pere belle-mere demi-frere
 demi-soeur voisin voisine ami amie collegue intervenant intervenante travailleur travailleuse sociale social ts
 educatrice educateur avocat avocate policier policiere enqueteur enqueteure enqueteuse medecin infirmiere infirmier
@@ -141,7 +144,7 @@ class _Finder:
         if p is None:
             return False
         k = self.t[p].key
-        if k in TITLES and (self.t[p].cap or k not in TITLE_ABBREVIATIONS):
+        if self._title(p):
             return True
         if "." in _gap(self.text, self.t[p], self.t[i]):
             return False  # only a title's period leads into a name
@@ -190,8 +193,7 @@ class _Finder:
                 self.why[i] = "letters no English or French word has"
                 self.name[i] = True
                 continue
-            title_before = (p := self.prev(i, r" |\. ?")) is not None and self.t[p].key in TITLES and (
-                self.t[p].cap or self.t[p].key not in TITLE_ABBREVIATIONS)
+            title_before = (p := self.prev(i, r" |\. ?")) is not None and self._title(p)
             if title_before and not self.never(i) and k not in lex.months:
                 self.why[i] = "after a title"
                 self.name[i] = True
@@ -200,6 +202,11 @@ class _Finder:
                 self.name[i] = self.context_before(i) or self.context_after(i, strong=True) or self._before_surname(i)
             elif tok.cap or tok.upper:
                 if not self.nameish(i) and not (self.protected[i] and self.context_before(i)):
+                    continue
+                if tok.upper and len(tok.text) <= 3 and tok.possessive and (n := self.nxt(i, r"['’]s ")) is not None \
+                        and self.t[n].key in ROLES and not self.protected[i]:
+                    self.why[i] = "initials before a role (KJ's mom)"
+                    self.name[i] = True
                     continue
                 if tok.upper and not self.known(i) and not self.context_before(i):
                     continue  # acronyms: sectors, programmes
@@ -251,7 +258,9 @@ class _Finder:
         tok = self.t[i]
         k = tok.key
         p = self.prev(i, r" |, | \(")
-        if p is None or self.t[p].key not in ROLES or len(k) < 3 or k in self.lex.not_a_name or self.lex.is_word(k) or self.amb(k):
+        initials = len(k) == 2 and not re.search(r"[aeiouy]", k)  # "her bf tj", "son chum jp"
+        if p is None or self.t[p].key not in ROLES or len(k) < 3 and not initials or k in self.lex.not_a_name \
+                or self.lex.is_word(k) and not initials or self.amb(k):
             return False
         return k not in ROLES and k not in TITLES and k not in self.lex.months and k not in self.lex.keep
 
@@ -266,9 +275,20 @@ class _Finder:
         return self.lex.is_first(k) and not self.amb(k) and not (self.lex.is_word(k) and k not in self.lex.plain_first) \
             and k not in self.lex.keep
 
+    def _title(self, p: int) -> bool:
+        """A title: capitalised, a long one in lower case ("docteure"), or a short one with its period."""
+        k = self.t[p].key
+        if k not in TITLES:
+            return False
+        return self.t[p].cap or k not in TITLE_ABBREVIATIONS or k in LOWER_DOT_TITLES and self.text[self.t[p].end:self.t[p].end + 1] == "."
+
     def _lone_initial(self, i: int) -> bool:
-        """A single capital: "J." before a surname, "son fils J.", "(M.)", "J. a dit"."""
+        """A single capital: "J." before a surname, "son fils J.", "(M.)", "J. a dit"; a lower-case
+        initial with its period after a title or a name ("mrs. p.", "brittany r.")."""
         tok = self.t[i]
+        if tok.text.islower() and self.text[tok.end:tok.end + 1] == "." and (p := self.prev(i, r" |\. ")) is not None \
+                and (self._title(p) or self.name[p]):
+            return True
         if not tok.text.isupper() or tok.text == "I" and self.text[tok.end:tok.end + 1] != ".":
             return False
         after = self.text[tok.end:tok.end + 3]
