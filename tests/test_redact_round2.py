@@ -158,3 +158,39 @@ def test_chat_roles_initials_and_lower_case_titles(text, lang, expected):
 
 def test_roles_and_acronyms_alone_stay():
     assert removed("her bf is violent, the bm said, the CAS's worker and DPJ's file; she's at 5 m. from him") == []
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("he uses the name darkangel77 on roblox", "en", ["darkangel77"]),
+    ("the reddit user throwaway_kev posted", "en", ["throwaway_kev"]),
+    ("sur snap il s'appelle kev_22", "fr", ["kev_22"]),
+    ("son pseudo sur Discord : Loup_Noir", "fr", ["Loup_Noir"]),
+    ("venmo @Kevin-Roy-12", "en", ["@Kevin-Roy-12"]),
+])
+def test_user_names_by_their_shape(text, lang, expected):
+    assert removed(text, lang) == expected
+
+
+def test_keys_tags_and_numbered_words_are_not_user_names():
+    assert removed("covid19, mp3, grade12, too_long, core.gender_power, in 2019 at 5pm, son insta") == []
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("he lives on Jarvis St near the school", "en", ["Jarvis St"]),
+    ("they live on maple drive", "en", ["maple drive"]),
+    ("his place on 5th ave", "en", ["5th ave"]),
+    ("sur la 3e avenue", "fr", ["3e avenue"]),
+    ("elle habite au 1234 De Lorimier", "fr", ["1234 De Lorimier"]),
+    ("elle loge au 310 Sherbrooke Ouest", "fr", ["310 Sherbrooke Ouest"]),
+    ("au 15 bis rue Victor-Hugo", "fr", ["15 bis rue Victor-Hugo"]),
+    ("domicilié au 125, 1re Avenue", "fr", ["125, 1re Avenue"]),
+    ("Box 455, Gimli", "en", ["Box 455, Gimli"]),
+    ("address is 77 Ridgewood Cres., Brandon", "en", ["77 Ridgewood Cres., Brandon"]),
+])
+def test_streets_without_numbers_particles_directions_and_boxes(text, lang, expected):
+    assert removed(text, lang) == expected
+
+
+def test_everyday_phrases_with_a_street_word_stay():
+    assert removed("on my way, on the road, on the right track, on a long drive, on memory lane") == []
+    assert removed("sur le chemin du retour, sur la route", "fr") == []

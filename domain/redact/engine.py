@@ -10,8 +10,9 @@ from domain.redact.places import phrase_regex
 from domain.redact.spans import Span, merge
 from domain.redact.tokens import fold_same_length, tokenize
 
-_NUMBER_BEFORE = re.compile(r"(?<![\w.,/-])\d{1,5}[A-Z]? $")
-_UNIT_AFTER = re.compile(patterns.UNIT + r"|\.\s*\d+\w*")
+# "1234 De Lorimier", "310 Sherbrooke Ouest": a house number, a particle, then the street's name
+_NUMBER_BEFORE = re.compile(r"(?<![\w.,/-])\d{1,5}[A-Z]?,? (?:De |Des |Du |De La |De l'|La |Le |St-|Ste-)?$")
+_UNIT_AFTER = re.compile(r"(?:\s(?:Est|Ouest|Nord|Sud|East|West|North|South|[EWNSO])\b\.?)?(?:" + patterns.UNIT + r"|\.\s*\d+\w*)?")
 
 
 def find_all(text: str, lang: str = "en") -> list[Span]:
@@ -161,7 +162,8 @@ def _join_addresses(spans: list[Span], text: str) -> list[Span]:
     for s in spans:
         # a town next to its postal code is one address: "Detroit, MI 48207", "Villeurbanne (69100)"
         pair = out and (out[-1].kind in ("address", "postal") and s.kind in ("address", "postal")
-                        or {out[-1].kind, s.kind} == {"place", "postal"})
+                        or {out[-1].kind, s.kind} == {"place", "postal"}
+                        or out[-1].kind == "address" and s.kind in ("place", "name") and text[out[-1].end:s.start] == ", ")
         if pair and _ADDRESS_GAP.fullmatch(text, out[-1].end, s.start):
             out[-1] = Span(out[-1].start, s.end, "address", out[-1].rule if s.rule in out[-1].rule else out[-1].rule + " + " + s.rule)
         else:
@@ -200,7 +202,7 @@ def _house_numbers(text: str, spans: list[Span]) -> list[Span]:
         m = _NUMBER_BEFORE.search(text, max(0, s.start - 8), s.start)
         if m and m.end() == s.start:
             unit = _UNIT_AFTER.match(text, s.end)
-            out.append(Span(m.start(), unit.end() if unit else s.end, "address", "address: house number before a name"))
+            out.append(Span(m.start(), unit.end() if unit and unit.end() > s.end else s.end, "address", "address: house number before a name"))
     return out
 
 

@@ -23,7 +23,7 @@ URL = re.compile(
     r"|\b[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,8}\.(?:com|ca|org|net|info|io|fr|uk|au|us|gov|edu|co|me|ly|app|quebec)"
     r"\b(?:/[^\s<>\"]*)?"
 )
-HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?(?::[\w.-]+)?")
+HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,40}[A-Za-z0-9_])?(?::[\w.-]+)?")
 _PLATFORM = r"(?:Instagram|Insta|IG|TikTok|Snapchat|Snap|Facebook|FB|Twitter|X|Telegram|WhatsApp|Discord|Reddit|YouTube|Threads|Kik|Tinder|Messenger|Signal|WeChat|Viber|Skype|Twitch|Steam|PSN|Xbox|Roblox|Fortnite|OnlyFans|LinkedIn|Pinterest|BeReal|VSCO|Tumblr|Grindr|Bumble|Hinge|Venmo|Cash\s*App|gamertag|gamer\s+tag)"
 HANDLE_CONTEXT = re.compile(
     rf"(?i:\b{_PLATFORM}\b(?:\s+(?:account|profile|handle|username|page|compte|profil))?"
@@ -33,6 +33,10 @@ HANDLE_CONTEXT = re.compile(
 )
 # Platform-shaped handles without a platform named: Discord's name#1234, reddit's u/name.
 HANDLE_SHAPED = re.compile(r"(?<![\w#])[A-Za-z0-9_.]{2,32}#\d{4}\b|(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b")
+# A user name by its shape alone: letters joined by an underscore ("throwaway_kev", "kev_22"), or
+# three letters or more then two digits or more ("darkangel77", "kev22"); never a word.
+HANDLE_BARE = re.compile(r"(?<![\w@.#/-])(?=[A-Za-z0-9_.]*[A-Za-z]{2})(?:[A-Za-z0-9.]*[A-Za-z0-9]_[A-Za-z0-9_.]*[A-Za-z0-9]|[A-Za-z]{3,}[A-Za-z.]*\d{2,4})(?![\w@/-]|\.\w)")
+_NOT_HANDLES = re.compile(r"(?i)(?:grade|year|level|room|page|sec|niveau|classe|step|phase|week|day|jour|semaine|bill|loi|article|section|apt|unit|app)\d+|covid\d+|mp\d|h\d+n\d+|[a-z]+20\d\d|[a-z]+19\d\d|sha\d+|utf\d+|ipv\d|dsm\d|[a-z]+_?id|icd\d+")
 
 _MONTHS_EN = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 _MONTHS_FR = r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|janv|févr|fevr|avr|juil|sept|oct|nov|déc|dec)\.?"
@@ -66,18 +70,19 @@ POSTAL = tuple(re.compile(p) for p in (
 _STREET_FR = r"(?:rue|avenue|av\.|boulevard|boul\.|bd|blvd|chemin|ch\.|rang|route|rte|place|montée|montee|côte|cote|allée|allee|allé|impasse|promenade|croissant|terrasse|carré|square|ruelle|sentier|voie)"
 _STREET_EN = (r"(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Drive|Dr|Crescent|Cres|Court|Ct|Lane|Ln|Way|Place|Pl|"
               r"Terrace|Tce|Parade|Pde|Highway|Hwy|Circle|Cir|Trail|Row|Close|Grove|Gardens|Square|Sq|Parkway|Pkwy|"
-              r"Line|Concession|Sideroad|Esplanade|Mews)")
+              r"Line|Concession|Sideroad|Esplanade|Mews|Quay|Wharf)")
 _UNIT = r"(?:,?\s*(?i:apt|apartment|app|appartement|unit|unité|suite|bureau|flat|logement|#)\.?\s*[\w-]+)"
 UNIT = _UNIT
-_NAMEWORD = rf"(?:{_CAP}[{_L}'’.-]*|\d+(?:e|th|st|nd|rd|er)?)"
+_NAMEWORD = rf"(?:{_CAP}[{_L}'’.-]*|\d+(?:e|th|st|nd|rd|er|re|ère|ème)?)"
 ADDRESSES = tuple(re.compile(p) for p in (
-    rf"(?:(?i:unit|apt|flat|suite|app\.?)\s*\w+[/,]?\s*)?\b\d+[A-Za-z]?(?:[-/]\d+[A-Za-z]?)?,?\s+(?i:{_STREET_FR})\s+"
+    rf"(?:(?i:unit|apt|flat|suite|app\.?)\s*\w+[/,]?\s*)?\b\d+[A-Za-z]?(?:[-/]\d+[A-Za-z]?)?(?:\s(?:bis|ter))?,?\s+(?i:{_STREET_FR})\s+"
     rf"(?:(?:de\s+la|de\s+l'|du|des|de|d'|l'|la|le|saint|sainte|st|ste)\s*)?{_NAMEWORD}(?:[\s-]+{_NAMEWORD}){{0,3}}{_UNIT}?",
     rf"(?:(?i:unit|apt|flat|suite)\s*\w+[/,]?\s*)?\b\d+[A-Za-z]?(?:[-/]\d+[A-Za-z]?)?,?\s+(?:{_NAMEWORD}\s+){{1,4}}"
     rf"{_STREET_EN}\b\.?(?:\s+(?:North|South|East|West|N|S|E|W|Est|Ouest|Nord|Sud)\b)?{_UNIT}?",
     rf"\b(?i:{_STREET_FR})\s+(?:(?:de\s+la|de\s+l'|du|des|de|d'|l')\s*)?(?:Saint|Sainte|St|Ste)?-?{_CAP}[{_L}'’-]+(?:[\s-]+{_CAP}[{_L}'’-]+){{0,2}}",
     rf"\b(?:{_CAP}[{_L}'’-]{{1,40}}\s+){{1,3}}{_STREET_EN}\b(?!\s+(?:[a-z]))",
     r"(?i)\b(?:PO|P\.O\.|C\.P\.|CP|case\s+postale)\s*(?:Box\s*)?\d+\b",
+    r"\b(?:Box|BOX|box)\s+\d{1,5}\b(?=\s*,\s*[A-ZÀ-Þ])",
 ))
 
 # Addresses as chat writes them: lower case, units before the number ("2-905"), abbreviations.
@@ -86,7 +91,7 @@ _LOWER_STREET_FR = r"(?:rue|avenue|av|ave|boulevard|boul|bd|blvd|chemin|ch|rang|
 _LOWER_STREET_EN = r"(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|crescent|cres|cr|lane|ln|highway|hwy|parkway|pkwy|trail|terrace|sideroad|concession)"
 _LWORD = r"(?:(?!(?:and|et|with|avec|for|pour|since|depuis|near|pres|près|where|oû|ou|to|at|in|on)\b)[a-zà-ÿA-ZÀ-Þ][\w'’.-]*)"
 _DIRECTION = r"(?:\s+(?i:north|south|east|west|nord|sud|est|ouest|n|s|e|w|o)\b\.?)"
-_HOUSE = r"\b\d{1,6}[A-Za-z]?(?:[-/]\d{1,6}[A-Za-z]?)?,?"
+_HOUSE = r"\b\d{1,6}[A-Za-z]?(?:[-/]\d{1,6}[A-Za-z]?)?(?:\s(?:bis|ter))?,?"
 LOWER_ADDRESSES = tuple(re.compile(p) for p in (
     rf"(?:(?i:unit|apt|app|flat|suite|#)\.?\s*\w+[/,]?\s*)?{_HOUSE}\s+(?i:{_LOWER_STREET_FR})\.?\s+"
     rf"(?:(?i:de\s+la|de\s+l'|du|des|de|d'|l'|la|le|saint|sainte|st|ste)\s*)?{_LWORD}(?:[\s-]+(?!(?:app|apt|unit|suite)\b){_LWORD}){{0,2}}?"
@@ -94,6 +99,17 @@ LOWER_ADDRESSES = tuple(re.compile(p) for p in (
     rf"(?:(?i:unit|apt|app|flat|suite|#)\.?\s*\w+[/,]?\s*)?{_HOUSE}\s+(?:{_LWORD}\s+){{1,3}}?(?i:{_LOWER_STREET_EN})\b\.?"
     rf"{_DIRECTION}?{_UNIT}?(?![\w'-])",
 ))
+# A street named without a number, after on/off/along or sur la: "he lives on Jarvis St near the
+# school", "they live on maple drive", "his place on 5th ave", "sur la 3e avenue", "sur la rue principale".
+_ON_STREET_EN = r"(?:street|st|avenue|ave|road|rd|drive|dr|crescent|cres|boulevard|blvd|lane|ln|way|trail|terrace|highway|hwy|quay|parkway|pkwy)"
+STREETS_NAMED = tuple(re.compile(p) for p in (
+    rf"(?i:\b(?:on|off|along|down|up|onto)\s+)((?!(?:the|my|his|her|their|our|a|an|this|that|your|its|one|same|other|main\s+road)\b)"
+    rf"(?:[A-Za-zÀ-ÿ][\w'’-]*|\d{{1,3}}(?:st|nd|rd|th))(?:\s+[A-Za-zÀ-ÿ][\w'’-]*)?\s+(?i:{_ON_STREET_EN})\b\.?(?:\s+(?i:north|south|east|west|[NSEW])\b)?)",
+    rf"(?i:\bsur\s+(?:la\s+|le\s+|l'|l’)?)((?:\d{{1,3}}(?:e|re|ère|ème)\s+(?:avenue|rue|rang)|(?:rue|avenue|boulevard|boul\.|chemin|rang|route|montée)\s+"
+    rf"(?:(?:de\s+la|du|des|de|d'|l')\s*)?[a-zà-ÿA-ZÀ-Þ][\w'’-]+(?:\s+(?:est|ouest|nord|sud))?))",
+    rf"(?i:\b(?:on|at|off)\s+the\s+)(\d{{1,3}}(?:st|nd|rd|th)\s+(?i:{_ON_STREET_EN}|line|concession))\b",
+))
+
 # Rural addresses: "rang 4 nord", "RR 3", "Site 5, Box 12", "Concession 6", "lieu-dit Les Granges",
 # "Bât. C", "résidence Les Tilleuls" (a named building is the address of the people in it).
 RURAL = tuple(re.compile(p) for p in (
@@ -146,12 +162,37 @@ PHONE_EXT = re.compile(r"\s*,?\s*(?i:ext\.?|extension|x|poste|p\.|#)\s*\d{1,6}\b
 PHONE_LOOSE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,8}(?:[\s.-]\d{1,8}){0,5}(?!\d)(?![^\W\dx])")
 
 
+# "on my way", "on the road", "on track": words before a street type that make no street's name
+_NOT_STREET_NAMES = frozenset("wrong right long same whole entire high open main back side dead one two this that memory easy "
+                              "test fast slow short scenic".split())
+
+
+def _everyday(word: str) -> bool:
+    from domain.redact.lexicon import fold, lexicon
+    return lexicon().is_word(fold(word))
+
+
 def _finditer(patterns: tuple[re.Pattern[str], ...], text: str, kind: str, rule: str = "") -> Iterator[Span]:
     for pat in patterns:
         for m in pat.finditer(text):
             start, end = (m.start(1), m.end(1)) if pat.groups else m.span()
             if start >= 0 and end > start:
                 yield Span(start, end, kind, f"{kind}: {rule}")
+
+
+def _words_joined(piece: str) -> bool:
+    """"too_long", "core.gender_power": everyday words joined by underscores and dots, no digit,
+    are a key or a tag, not a user name (names are no everyday word: "throwaway_kev", "big_mike")."""
+    if any(c.isdigit() for c in piece):
+        return False
+    if "." in piece:
+        return True  # "cmd.case_close", "collab.roles_resources": a dotted key without digits is code
+    from domain.redact.lexicon import fold, lexicon
+    lex = lexicon()
+    return all(lex.is_word(fold(w)) or len(w) < 3 for w in re.split(r"[_.]", piece) if w)
+
+
+_FUNCTION_WORDS = frozenset("sur on de du des le la les est is was c'est sous under as the a an in at to of et and ou or".split())
 
 
 def contacts(text: str) -> list[Span]:
@@ -163,9 +204,13 @@ def contacts(text: str) -> list[Span]:
         out.append(Span(m.start(), end, "url", "url: shape"))
     out += [Span(*m.span(), "handle", "handle: @name") for m in HANDLE.finditer(text)]
     out += [Span(*m.span(), "handle", "handle: name#1234 or u/name") for m in HANDLE_SHAPED.finditer(text)]
+    out += [Span(*m.span(), "handle", "handle: user-name shape (name_22, darkangel77)") for m in HANDLE_BARE.finditer(text)
+            if not _NOT_HANDLES.fullmatch(m.group()) and not _words_joined(m.group())]
     for m in HANDLE_CONTEXT.finditer(text):
         handle = m.group(1)
         explicit = m.group(0)[: m.start(1) - m.start()].strip().lower().endswith(("as", "under", "nom", "pseudo", ":", "=", "is", "est", "handle", "username", "(", "gamertag", "tag"))
+        if handle.lower() in _FUNCTION_WORDS:
+            continue  # "son pseudo sur Discord", "his snap is on…"
         if explicit or not handle.isalpha() or not handle.islower():
             out.append(Span(*m.span(1), "handle", "handle: named by its platform"))
     return out
@@ -227,6 +272,15 @@ def shaped(text: str, not_an_id: re.Pattern[str] | None = None) -> list[Span]:
     out += _finditer(ADDRESSES, text, "address", "number and street")
     out += _finditer(LOWER_ADDRESSES, text, "address", "number and street, lower case")
     out += _finditer(RURAL, text, "address", "rural route, range or building")
+    for s in _finditer(STREETS_NAMED, text, "address", "street named without a number"):
+        piece = text[s.start:s.end]
+        words = piece.lower().split()
+        if len(words) == 2 and words[0] in _NOT_STREET_NAMES:
+            continue
+        last = re.findall(r"[^\W\d_][\w'’-]*", piece)[-1]
+        if re.match(r"(?i)rue|avenue|boulevard|boul|chemin|rang|route|montée", piece) and last.islower() and _everyday(last):
+            continue  # "sur le chemin du retour": a French street in lower case needs a name no word has
+        out.append(s)
     out += _finditer(POSTAL_ALONE, text, "postal", "code named by its context")
     phone_spans = [s for s in out if s.kind == "phone"]
     for n, pat in enumerate(IDS):
