@@ -194,3 +194,22 @@ def test_streets_without_numbers_particles_directions_and_boxes(text, lang, expe
 def test_everyday_phrases_with_a_street_word_stay():
     assert removed("on my way, on the road, on the right track, on a long drive, on memory lane") == []
     assert removed("sur le chemin du retour, sur la route", "fr") == []
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("elle est suivie au clsc ahuntsic", "fr", ["clsc ahuntsic"]),
+    ("la sq de rimouski est venue", "fr", ["sq de rimouski"]),
+    ("maison flora tristan est pleine", "fr", ["maison flora tristan"]),
+    ("il est à l'hôpital ste-justine", "fr", ["hôpital ste-justine"]),
+    ("the kids go to lord roberts elementary", "en", ["lord roberts elementary"]),
+    ("they attend riverview secondary school", "en", ["riverview secondary school"]),
+    ("the john howard society in kingston", "en", ["john howard society", "kingston"]),
+])
+def test_organisations_in_lower_case(text, lang, expected):
+    assert removed(text, lang) == expected
+
+
+def test_lower_case_everyday_places_of_service_stay():
+    assert removed("the women's shelter, a catholic school, her high school, the united church, a big house, "
+                   "she left the house, the elementary school") == []
+    assert removed("la maison de sa mère, le clsc de son quartier", "fr") == []

@@ -46,7 +46,16 @@ def _services_of_places(spans: list[Span], tokens, text: str, lex) -> list[Span]
     starts = {t.start: n for n, t in enumerate(tokens)}
     for s in spans:
         n = starts.get(s.start)
-        if s.kind not in ("place", "name") or n is None or n < 2 or tokens[n - 1].key not in _OF:
+        if s.kind not in ("place", "name") or n is None or n < 1:
+            continue
+        # in lower case too, a head word or a service's acronym right before the town or name:
+        # "clsc ahuntsic", "maison flora tristan", "le cisss de laval", "la sq de rimouski"
+        h = n - 1 if tokens[n - 1].key not in _OF else n - 2
+        if h >= 0 and (tokens[h].key in places.ORG_HEADS or tokens[h].key in places.SERVICE_ACRONYMS) \
+                and re.fullmatch(r"\s|\s(?:de|du|des|d['’]|de la|of)\s?|\s(?:d['’])", text[tokens[h].end:s.start]):
+            out.append(Span(tokens[h].start, s.end, "organization", "organization: a head word and a town or name"))
+            continue
+        if n < 2 or tokens[n - 1].key not in _OF:
             continue
         if not re.fullmatch(r"\s|['’]", text[tokens[n - 1].end:s.start]):
             continue

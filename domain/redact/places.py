@@ -34,6 +34,18 @@ tabernacle chapel cathedral parish assembly fellowship gurdwara synagogue masjid
 institution jail prison correctional university campus
 police service department force
 """.split())
+# "hôpital ste-justine", "école st-jean", "paroisse saint-michel": a head word before a lower-case Saint-X
+HEAD_SAINT = re.compile(r"(?i)\b(?:hôpital|hopital|école|ecole|polyvalente|paroisse|église|eglise|cégep|cegep|collège|college|maison|"
+                        r"centre|pavillon|résidence|residence|clsc|chsld|cpe|hospital|school|church|parish)\s+"
+                        r"(?:(?:st|ste|saint|sainte)-[a-zà-ÿ]{2,}(?:-[a-zà-ÿ]+)*|(?:st|ste)\.?\s[a-zà-ÿ]{3,})")
+# Services known by an acronym that, before a town, name that town's branch: "clsc ahuntsic", "cavac de laval"
+SERVICE_ACRONYMS = frozenset("clsc cisss ciusss cavac cpe crc crd cj cjm chu chum chsld sq grc spvm dpj cssd css cs ywca ymca cegep "
+                             "cas cfs rcmp opp".split())
+# Tails that make a lower-case name before them an organisation ("riverview secondary", "lord roberts
+# elementary", "brandon correctional centre") when that name is a person's, a place's or no word at all
+LOWER_NAME_TAILS = frozenset("house shelter school elementary secondary collegiate academy hospital clinic centre center church "
+                             "mosque temple society lodge manor correctional college university institute penitentiary jail "
+                             "lutheran baptist anglican pentecostal catholic united presbyterian mission tabernacle".split())
 WEAK_TAILS = frozenset("police service services department force".split())
 # These tails also count in lower case after a capitalised name: "St. Brigid's parish", "Hope church"
 LOWER_TAILS = frozenset("parish church mosque temple tabernacle chapel mission shelter school academy house lodge jail prison penitentiary".split())
@@ -109,6 +121,8 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
                     and (tok.cap or tok.upper or not tokens[i - 1].possessive or tokens[j].key in ("st", "ste", "saint", "sainte")):
                 # "Samira Haddad's shelter worker" is a person's shelter; "St. Brigid's parish" is a parish
                 out.append(Span(tokens[j].start, tok.end, "organization", "organization: name and tail word"))
+    out += _lower_names_with_tails(tokens, text, lex)
+    out += [Span(*m.span(), "organization", "organization: head word and Saint-X in lower case") for m in HEAD_SAINT.finditer(text)]
     out += [Span(*m.span(), "organization", "organization: police station number") for m in STATIONS.finditer(text)]
     for m in POLICE_OF.finditer(text):
         town = fold_same_length(m.group("town") or m.group("town2"))
@@ -117,6 +131,37 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
     for m in phrase_regex(lex.organizations).finditer(fold_same_length(text)):
         if text[m.start()].isupper() or m.group() in lex.org_acronyms:
             out.append(Span(m.start(), m.end(), "organization", "organization: list of institutions"))
+    return out
+
+
+_NAME_PREFIXES = frozenset("lord sir saint st ste mount mt port fort lake new north south east west upper lower grand little big "
+                           "holy sacred our".split())
+
+
+def _lower_names_with_tails(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
+    """"lord roberts elementary", "the john howard society", "riverview secondary school" in lower case:
+    one to three lower-case words before a tail, the last a person's or place's name or no word at all."""
+    from domain.redact.names import ROLES
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok.key not in LOWER_NAME_TAILS or tok.cap or i == 0:
+            continue
+        def proper(t: Token) -> bool:
+            k = t.key
+            return (k in lex.places or k in lex.surnames or k in lex.first and k not in lex.name_words or not lex.is_word(k)) \
+                and k not in lex.common and k not in ROLES and k not in lex.keep
+        j = i
+        while j > 0 and i - j < 3 and not tokens[j - 1].cap and not tokens[j - 1].possessive \
+                and text[tokens[j - 1].end:tokens[j].start] == " " and tokens[j - 1].key not in LOWER_NAME_TAILS \
+                and (proper(tokens[j - 1]) or tokens[j - 1].key in _NAME_PREFIXES and j < i):
+            j -= 1
+        if j == i or not proper(tokens[i - 1]):
+            continue
+        if True:
+            end = tok.end
+            if i + 1 < len(tokens) and tokens[i + 1].key in ("school", "centre", "center", "church", "high") and text[tok.end:tokens[i + 1].start] == " ":
+                end = tokens[i + 1].end  # "riverview secondary school", "grace lutheran church"
+            out.append(Span(tokens[j].start, end, "organization", "organization: lower-case name and tail word"))
     return out
 
 
