@@ -118,7 +118,8 @@ def test_the_keep_policy_lives_in_one_file():
 
     from domain.redact import engine, names, patterns, places
     from domain.redact.lexicon import keep_policy
-    assert set(keep_policy()) == {"terms", "patterns", "law-date", "not-an-id", "not-initials", "not-a-name", "not-a-place"}
+    assert set(keep_policy()) == {"terms", "patterns", "law-date", "not-an-id", "not-initials", "not-a-name",
+                                 "not-a-name-in-capitals", "not-a-place"}
     for module, gone in ((engine, "_LEGAL_REFERENCE"), (engine, "_LAW_BEFORE"), (patterns, "_NOT_IDS"),
                          (names, "CHAT"), (names, "_NOT_INITIALS"), (places, "PEOPLES")):
         assert not hasattr(module, gone)
@@ -213,3 +214,10 @@ def test_lower_case_everyday_places_of_service_stay():
     assert removed("the women's shelter, a catholic school, her high school, the united church, a big house, "
                    "she left the house, the elementary school") == []
     assert removed("la maison de sa mère, le clsc de son quartier", "fr") == []
+
+
+def test_everyday_openers_superlatives_weekdays_and_roles_stay():
+    assert removed("Kids are 3, 7 and 12. Youngest in daycare. Dad has access Saturdays. "
+                   "Justice system feels slow to her. Context: rural area, nearest shelter is 2 hours away.") == []
+    assert removed("Elle a un statut précaire, son mari garde son passeport.", "fr") == []
+    assert removed("Ben said no") == ["Ben"]

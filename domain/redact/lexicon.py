@@ -27,7 +27,7 @@ def _lines(fname: str) -> list[str]:
 def keep_policy() -> dict[str, list[str]]:
     """data/keep.txt, the one file of what is kept and why, by section: "[terms] …" sections are
     phrases (a trailing "# …" is a comment), the other sections ("[patterns]", "[law-date]",
-    "[not-an-id]", "[not-initials]", "[not-a-name]", "[not-a-place]") are read whole-line."""
+    "[not-an-id]", "[not-initials]", "[not-a-name]", "[not-a-name-in-capitals]", "[not-a-place]") are read whole-line."""
     text = resources.files("domain.redact").joinpath("data", "keep.txt").read_text(encoding="utf-8")
     sections: dict[str, list[str]] = {}
     current = None
@@ -89,7 +89,8 @@ class Lexicon:
     law_date: re.Pattern[str]    # a date right after this is a law's name
     not_an_id: re.Pattern[str]   # number shapes that are not ids
     not_initials: frozenset[str]  # U.S., P.S.: not initials
-    not_a_name: frozenset[str]   # chat shorthand and names of id numbers (folded)
+    not_a_name: frozenset[str]   # chat shorthand (folded)
+    not_a_name_in_capitals: frozenset[str]  # names of id numbers: NAS, DOB (folded)
     not_a_place: frozenset[str]  # peoples and nations before "Nation" or "reserve"
     keep_max_words: int
     places_max_words: int
@@ -152,6 +153,7 @@ def lexicon() -> Lexicon:
         not_an_id=re.compile("|".join(policy["not-an-id"])),
         not_initials=frozenset(w.rstrip(".") for line in policy["not-initials"] for w in line.split()),
         not_a_name=frozenset(fold(w) for line in policy["not-a-name"] for w in line.split()),
+        not_a_name_in_capitals=frozenset(fold(w) for line in policy["not-a-name-in-capitals"] for w in line.split()),
         not_a_place=frozenset(fold(w) for line in policy["not-a-place"] for w in line.split()),
         keep_max_words=max(len(k.split()) for k in keep),
         places_max_words=max(len(p.split()) for p in places),

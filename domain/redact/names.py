@@ -113,8 +113,10 @@ class _Finder:
     def never(self, i: int) -> bool:
         tok = self.t[i]
         k = tok.key
-        if tok.upper and k in self.lex.not_a_name:
+        if tok.upper and k in self.lex.not_a_name_in_capitals:
             return True
+        if k in self.lex.not_a_name and not self.lex.is_first(k):
+            return True  # "Youngest in daycare", "Tho": shorthand and superlatives, unless a first name (Ben)
         return k in self.lex.common or k in ROLES or k in TITLES or k in NAMING or k in PARTICLES and not tok.cap
 
     def nameish(self, i: int) -> bool:
@@ -194,7 +196,8 @@ class _Finder:
                 self.name[i] = True
                 continue
             title_before = (p := self.prev(i, r" |\. ?")) is not None and self._title(p)
-            if title_before and not self.never(i) and k not in lex.months:
+            # after a title a name is capitalised or no everyday word: "Justice system feels slow" is no name
+            if title_before and not self.never(i) and k not in lex.months and (tok.cap or tok.upper or not lex.is_word(k)):
                 self.why[i] = "after a title"
                 self.name[i] = True
             elif (tok.cap or tok.upper) and k in lex.months:
@@ -230,7 +233,7 @@ class _Finder:
                                     or listed and self.context_after(i, strong=k in ABSTRACT or not ambiguous)
                                     or self._before_surname(i))
             else:
-                if self.protected[i] or k in lex.common or k in lex.not_a_name:
+                if self.protected[i] or k in lex.common or k in lex.not_a_name or k in ROLES or k in TITLES:
                     continue
                 if k in lex.plain_first:
                     self.why[i] = "known first name in lower case"

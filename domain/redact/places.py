@@ -149,7 +149,7 @@ def _lower_names_with_tails(tokens: list[Token], text: str, lex: Lexicon) -> lis
         def proper(t: Token) -> bool:
             k = t.key
             return (k in lex.places or k in lex.surnames or k in lex.first and k not in lex.name_words or not lex.is_word(k)) \
-                and k not in lex.common and k not in ROLES and k not in lex.keep
+                and k not in lex.common and k not in ROLES and k not in lex.keep and k not in lex.not_a_name
         j = i
         while j > 0 and i - j < 3 and not tokens[j - 1].cap and not tokens[j - 1].possessive \
                 and text[tokens[j - 1].end:tokens[j].start] == " " and tokens[j - 1].key not in LOWER_NAME_TAILS \
