@@ -221,3 +221,23 @@ def test_everyday_openers_superlatives_weekdays_and_roles_stay():
                    "Justice system feels slow to her. Context: rural area, nearest shelter is 2 hours away.") == []
     assert removed("Elle a un statut précaire, son mari garde son passeport.", "fr") == []
     assert removed("Ben said no") == ["Ben"]
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("she moved to steinbach", "en", ["steinbach"]),
+    ("out in gimli with her aunt", "en", ["gimli"]),
+    ("she lives in Acton Vale", "en", ["Acton Vale"]),
+])
+def test_geonames_towns(text, lang, expected):
+    assert removed(text, lang) == expected
+
+
+def test_a_town_that_is_also_a_surname_stays_a_name_after_a_title():
+    reps = scrub("Ce matin M. Duchesne a vu des bleus.", "fr").replacements
+    assert [r.kind for r in reps] == ["name"] and reps[0].original.endswith("Duchesne")
+
+
+def test_town_names_that_are_words_or_kept_need_more():
+    lex = lexicon()
+    assert "steinbach" in lex.towns and "hope" not in lex.towns and "toronto" not in lex.towns
+    assert removed("in portage, the hope is to find housing in Toronto") == []

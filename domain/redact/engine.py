@@ -25,7 +25,8 @@ def find_all(text: str, lang: str = "en") -> list[Span]:
     orgs = places.organizations(tokens, text, lex)
     where = places.places(tokens, text, folded, lex)
     guessed = [s for s in orgs + where if not _inside(s, protected)]
-    taken = [(s.start, s.end) for s in shaped + guessed]
+    # a gazetteer town does not stop the name rules: "M. Duchesne", "5390 Stafford Drives" stay names
+    taken = [(s.start, s.end) for s in shaped + guessed if s.rule != "place: GeoNames town"]
     people = [s for s in names.find(tokens, text, lex, protected, taken, lang) if not _inside(s, protected)]
     people += _particles(text, people)
     shaped += _lower_town_postals(text, lex)

@@ -206,6 +206,40 @@ RESERVE = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’-]{1,40}\s+){1,3}(?:(?:Cree|
                      r"|(?i:\b(?:réserve|reserve|communauté|community)\s+(?:de|d'|of)\s*)[A-Z][\w'’-]{1,40}(?:\s+[A-Z][\w'’-]{1,40})?")
 
 
+# Lower-case towns count only after one of these: "she moved to steinbach", "il habite à amqui"
+_LOWER_TOWN_AFTER = frozenset("in from to near around outside at a au en dans de vers pres proche".split())
+
+
+def _gazetteer(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
+    """Towns of GeoNames (data/geonames_towns.txt), one to four words: capitalised anywhere, in lower
+    case after a place word."""
+    out = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        found = 0
+        for size in (4, 3, 2, 1):
+            if i + size > n:
+                continue
+            if any(not re.fullmatch(r" |-|\. ?|['’]s ", text[tokens[j].end:tokens[j + 1].start]) for j in range(i, i + size - 1)):
+                continue
+            key = " ".join(t.key for t in tokens[i:i + size])
+            if key in lex.towns:
+                found = size
+                break
+        if found:
+            first = tokens[i]
+            prev = tokens[i - 1] if i else None
+            lower_ok = prev is not None and prev.key in _LOWER_TOWN_AFTER and text[prev.end:first.start] == " " \
+                and (found > 1 or not lex.is_word(first.key))
+            if (first.cap and not first.upper or lower_ok) and first.key not in lex.common:
+                out.append(Span(first.start, tokens[i + found - 1].end, "place", "place: GeoNames town"))
+            i += found
+        else:
+            i += 1
+    return out
+
+
 def _corner_ok(piece: str, explicit: bool, lex: Lexicon) -> bool:
     words = [w for w in re.split(r"\s*(?:&|/|@|\band\b|\bet\b)\s*", fold_same_length(piece)) if w]
     if len(words) != 2:
@@ -234,6 +268,7 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Sp
         head = fold_same_length(m.group()).split()
         if head and head[0] not in lex.not_a_place and not all(w in lex.not_a_place or w in ("nation", "reserve", "rez") for w in head):
             out.append(Span(m.start(), m.end(), "place", "place: reserve or First Nation"))
+    out += _gazetteer(tokens, text, lex)
     for i, tok in enumerate(tokens):
         if not _name_like(tok, lex) or tok.upper:
             continue
