@@ -241,3 +241,15 @@ def test_town_names_that_are_words_or_kept_need_more():
     lex = lexicon()
     assert "steinbach" in lex.towns and "hope" not in lex.towns and "toronto" not in lex.towns
     assert removed("in portage, the hope is to find housing in Toronto") == []
+
+
+def test_case_file_header_fields():
+    assert removed("Client: SMITH, Jennifer  DOB: 12/03/1990") == ["SMITH", "Jennifer", "12/03/1990"]
+    assert removed("Usager : TREMBLAY, Kevin", "fr") == ["TREMBLAY", "Kevin"]
+    assert removed("Worker: Child Protection. Parents: Separated since May. Client: Unknown. Victim: The mother") == []
+
+
+def test_urls_on_short_and_vanity_domains():
+    assert removed("his page linktr.ee/kevroy, youtu.be/dQw4w9 and discord.gg/abc123, his site kev.xyz") == [
+        "linktr.ee/kevroy", "youtu.be/dQw4w9", "discord.gg/abc123", "kev.xyz"]
+    assert removed("she said.be careful, the file.tv") == []

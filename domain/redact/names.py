@@ -76,6 +76,12 @@ OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06f
                           r"\u0e00-\u0e7f\u1200-\u137f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+"
                           r"(?:[ \u00b7\u30fb][\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u097f"
                           r"\u0e00-\u0e7f\u1200-\u137f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+){0,3}")
+# Labels of a case-file header or a form whose value is a person's name
+FIELD_LABELS = frozenset("""
+client cliente usager usagere patient patiente name nom prenom mother father mere pere child enfant worker
+intervenant intervenante referent referente ts caseworker victim victime accused accuse prevenu survivor
+partner conjoint conjointe ex aggressor agresseur parent parents youth jeune member membre
+""".split())
 # Particles that are no English or French word: a capitalised word after them is a surname
 NAME_PARTICLES = frozenset("van von der den ter ten ibn bin bint abu ould".split())
 INITIALS = re.compile(r"(?<![\w.])[A-Z]\.(?:\s?-?[A-Z]\.)+(?![\w])|(?<![\w-])[A-Z]-[A-Z](?![\w-])\.?")
@@ -181,6 +187,23 @@ class _Finder:
         return False
 
     # --- passes -------------------------------------------------------------------------
+    def header_fields(self) -> None:
+        """Case-file headers and forms: "Client: SMITH, Jennifer", "Usager : Tremblay, Kevin", "Mother: Kayla R."
+        — after a field label and its colon, the capitalised or upper-case words are the person's name."""
+        for i, tok in enumerate(self.t[:-1]):
+            if tok.key not in FIELD_LABELS or not re.fullmatch(r"\s?:\s{1,2}", _gap(self.text, tok, self.t[i + 1])):
+                continue
+            j = i + 1
+            while j < len(self.t) and j - i <= 4 and (self.t[j].cap or self.t[j].upper) and not self.taken[j] \
+                    and not self.protected[j] and not self.never(j) and self.t[j].key not in self.lex.months \
+                    and (self.t[j].upper or len(self.t[j].text) == 1 or not self.lex.is_word(self.t[j].key)
+                         or self.lex.is_first(self.t[j].key) or self.lex.is_surname(self.t[j].key)):
+                self.name[j] = True
+                self.why[j] = "after a field label (Client: SMITH, Jennifer)"
+                if j + 1 < len(self.t) and not re.fullmatch(r" |, |-|\. ?", _gap(self.text, self.t[j], self.t[j + 1])):
+                    break
+                j += 1
+
     def seed(self) -> None:
         lex = self.lex
         for i, tok in enumerate(self.t):
@@ -246,7 +269,7 @@ class _Finder:
                     self.why[i] = "lower-case name with context"
                     self.name[i] = self.context_before(i) and self._ends_phrase(i) or lex.is_first(k) and self._after_preposition(i, strict=True)
                 # two everyday words are no name in lower case: "she will grant him", "many weeks"
-                if not self.name[i] and lex.is_first(k) and (n := self.nxt(i)) is not None and not (
+                if not self.name[i] and lex.is_first(k) and (n := self.nxt(i)) is not None and not self.taken[n] and not (
                         lex.is_word(k) and lex.is_word(self.t[n].key) and not self.t[n].cap) and (
                         self._lower_surname(n) or self._before_surname(i)):
                     self.why[i] = "lower-case first name before a surname"
@@ -440,6 +463,7 @@ def find(tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int
          taken: list[tuple[int, int]], lang: str = "en") -> list[Span]:
     f = _Finder(tokens, text, lex, protected, taken, lang)
     f.seed()
+    f.header_fields()
     f.extend()
     f.extend_back()
     f.lists()

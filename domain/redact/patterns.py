@@ -20,8 +20,10 @@ _CAP = r"[A-ZÀ-ÖØ-Þ]"
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 URL = re.compile(
     r"(?i)\b(?:https?://|www\.)[^\s<>\"]+"
-    r"|\b[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,8}\.(?:com|ca|org|net|info|io|fr|uk|au|us|gov|edu|co|me|ly|app|quebec)"
+    r"|\b[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,8}\.(?:com|ca|org|net|info|io|fr|uk|au|us|gov|edu|co|me|ly|app|quebec|xyz|online|biz|blog|shop|store)"
     r"\b(?:/[^\s<>\"]*)?"
+    # short country and vanity domains that are also words or typos ("said.be careful") need a path
+    r"|\b[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,8}\.(?:ee|be|gg|tv|ch|de|nz|ie|link|page|live|site)/[^\s<>\"]+"
 )
 HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,40}[A-Za-z0-9_])?(?::[\w.-]+)?")
 _PLATFORM = r"(?:Instagram|Insta|IG|TikTok|Snapchat|Snap|Facebook|FB|Twitter|X|Telegram|WhatsApp|Discord|Reddit|YouTube|Threads|Kik|Tinder|Messenger|Signal|WeChat|Viber|Skype|Twitch|Steam|PSN|Xbox|Roblox|Fortnite|OnlyFans|LinkedIn|Pinterest|BeReal|VSCO|Tumblr|Grindr|Bumble|Hinge|Venmo|Cash\s*App|gamertag|gamer\s+tag)"
