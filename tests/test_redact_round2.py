@@ -253,3 +253,18 @@ def test_urls_on_short_and_vanity_domains():
     assert removed("his page linktr.ee/kevroy, youtu.be/dQw4w9 and discord.gg/abc123, his site kev.xyz") == [
         "linktr.ee/kevroy", "youtu.be/dQw4w9", "discord.gg/abc123", "kev.xyz"]
     assert removed("she said.be careful, the file.tv") == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("le commissariat de Bobigny a pris la plainte", ["commissariat de Bobigny"]),
+    ("le lycée Victor-Hugo de Gaillac", ["lycée Victor-Hugo de Gaillac"]),
+    ("l'école maternelle Les Tilleuls", ["école maternelle Les Tilleuls"]),
+    ("l'association Solidarité Femmes 93 l'accompagne", ["association Solidarité Femmes 93"]),
+    ("le centre social de la Duchère", ["centre social de la Duchère"]),
+])
+def test_french_services_schools_and_local_branches(text, expected):
+    assert removed(text, "fr") == expected
+
+
+def test_french_services_alone_stay():
+    assert removed("le tribunal a tranché, l'association a aidé, la gendarmerie est venue, le lycée du quartier", "fr") == []

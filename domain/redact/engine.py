@@ -32,7 +32,17 @@ def find_all(text: str, lang: str = "en") -> list[Span]:
     shaped += _lower_town_postals(text, lex)
     spans = merge(shaped + guessed + people + _house_numbers(text, people + guessed), text)
     spans = merge(spans + _services_of_places(spans, tokens, text, lex) + _possessive_places(spans, text), text)
+    spans = [_branch_number(s, text) for s in spans]
     return _join_addresses(_abbreviation_joins(_leading_articles(spans, text), text), text)
+
+
+# "Solidarité Femmes 93", "Maison des femmes 13": a local branch's number after an organisation
+_BRANCH_NUMBER = re.compile(r" \d{1,3}\b(?![.,:/]\d|\s*(?:ans?|%|h\b|heures?|mois|jours?|years?|yo|days?|weeks?|months?|km|fois|times|kids|enfants))")
+
+
+def _branch_number(s: Span, text: str) -> Span:
+    m = _BRANCH_NUMBER.match(text, s.end) if s.kind == "organization" else None
+    return Span(s.start, m.end(), s.kind, s.rule) if m else s
 
 
 _OF = frozenset("de du des d of".split())

@@ -352,6 +352,8 @@ class _Finder:
         p = self.prev(i)
         after = self.text[self.t[i].end:self.t[i].end + 1]
         preps = STRICT_PREPOSITIONS if strict else PREPOSITIONS
+        if p is not None and self.t[p].key == "a" and self.t[p].text not in ("à", "À"):
+            return False  # "l'association a aidé": the verb, not the preposition à
         return p is not None and self.t[p].key in preps and (after == "" or after in ".,;:!?)")
 
     def _ambiguous_as_word(self, i: int) -> bool:

@@ -16,6 +16,7 @@ ciusss cisss chsld gmf paroisse eglise mosquee organisme carrefour regroupement 
 manoir institut fondation hospital clinic academy church mosque camp fort
 cmp cmpp chrs cada ehpad ccas universite university penitencier prison tabernacle synagogue temple
 ywca ymca commission  css cssd
+lycee commissariat gendarmerie brigade tribunal association collectif secours
 """.split())
 # Descriptors allowed between the head and the name: "École secondaire Jean-Jacques-Bertrand"
 ORG_DESCRIPTORS = frozenset("""
@@ -23,6 +24,7 @@ secondaire primaire publique communautaire regional regionale d'hebergement hebe
 femmes universitaire general generale de la du des d' l' of the for st saint sainte ste elementary secondary
 high middle primary public memorial community women's
 scolaire familial familiale femmes hommes jeunes d'entraide entraide aide for
+social sociale populaire maternelle elementaire
 """.split())
 # A proper name followed by one of these: "Horizon House", "St. Mary's Elementary", "Gander Detachment"
 ORG_TAILS = frozenset("""
@@ -94,7 +96,9 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
             # no everyday word, or one that opens with a capitalised article
             if k > j and (tok.cap or tok.upper or any(not lex.is_word(t.key) or t.key in lex.places or t.key in lex.first
                                                        or _elided(text, tokens[j]) for t in tokens[j:k])
-                          or tokens[j - 1].text in ("La", "Le", "Les") and j - 1 > i):
+                          or tokens[j - 1].text in ("La", "Le", "Les") and j - 1 > i
+                          or tokens[j].text in ("La", "Le", "Les") and k - j > 1
+                          or k - j >= 2 and all(t.cap for t in tokens[j:k])):  # "association Solidarité Femmes"
                 out.append(Span(tok.start, tokens[k - 1].end, "organization", "organization: head word and name"))
         if (tok.cap or tok.upper or tok.key in LOWER_TAILS) and tok.key in ORG_TAILS and i > 0:
             j = i
