@@ -268,3 +268,18 @@ def test_french_services_schools_and_local_branches(text, expected):
 
 def test_french_services_alone_stay():
     assert removed("le tribunal a tranché, l'association a aidé, la gendarmerie est venue, le lycée du quartier", "fr") == []
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("case ID: 4452", "en", ["4452"]),
+    ("his passport GA123456", "en", ["GA123456"]),
+    ("the restraining order #RO-55123", "en", ["#RO-55123"]),
+    ("numéro de sécu 2 85 03 75 116 042 51", "fr", ["2 85 03 75 116 042 51"]),
+])
+def test_more_id_keys_and_shapes(text, lang, expected):
+    assert removed(text, lang) == expected
+
+
+def test_counts_and_dates_after_an_id_word_are_not_ids():
+    assert removed("the order is 12 months, the complaint 2 weeks ago, an order of 2 years") == []
+    assert [r.kind for r in scrub("plainte du 12 mars", "fr").replacements] == ["date"]

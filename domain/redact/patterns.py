@@ -140,9 +140,10 @@ POSTAL_ALONE = tuple(re.compile(p) for p in (
 
 _ID_KEY = (r"(?:file|case|dossier|docket|court\s+file|claim|report|incident|occurrence|événement|evenement|référence|"
            r"reference|ref|matricule|client|member|membre|card|carte|health\s+card|NAS|SIN|SSN|NHS|Medicare|RAMQ|OHIP|"
-           r"permis|licen[cs]e|plate|plaque|immatriculation|numéro|numero|number|badge|patient|MRN|chart|IRCC|UCI)")
+           r"permis|licen[cs]e|plate|plaque|immatriculation|numéro|numero|number|badge|patient|MRN|chart|IRCC|UCI|"
+           r"passport|passeport|FPS|CPIC|inmate|offender|détenu|detenu|sécu|secu|CAF|PHN|HCN|order|ordonnance|plainte|complaint)")
 IDS = tuple(re.compile(p) for p in (
-    rf"(?i:\b{_ID_KEY}\b)\.?\s*(?i:(?:no|n°|nº|number|numéro|numero|#|num)\.?\s*)?(?i:(?:is|est|was|c'est|:)\s+(?:le\s+|the\s+)?)?(?:[:#]\s*)?"
+    rf"(?i:\b{_ID_KEY}\b)\.?\s*(?i:(?:no|n°|nº|number|numéro|numero|#|num|id)\.?\s*)?(?::\s*)?(?i:(?:is|est|was|c'est|:)\s+(?:le\s+|the\s+)?)?(?:[:#]\s*)?"
     r"([A-Za-z]{0,4}[-\s]?\d[\w]*(?:[-/.\s]\d[\w]*){0,4})",
     r"\b[A-Z]{4}\s?\d{4}\s?\d{4}\b",                        # RAMQ
     r"\b\d{3}-\d{2}-\d{5,6}-\d{2,3}\b",                      # Québec court file
@@ -153,6 +154,8 @@ IDS = tuple(re.compile(p) for p in (
     r"\b\d{3}\s\d{3}\s\d{4}\b",                              # NHS
     r"\b(?=[\w-]{0,60}\d)(?=[\w-]{0,60}[A-Za-z])[A-Z0-9]{2,20}(?:-[A-Z0-9]{1,20}){1,4}\b",  # QC-2024-0012, A-123-B
     r"(?<!\w)(?:No|N°|Nº|no\.|#)\s?\d{3,}\b",
+    r"(?<!\w)#\s?[A-Z]{1,4}-?\d{3,}\b",                     # #RO-55123
+    r"\b[12]\s?\d{2}\s?(?:0[1-9]|1[0-2])\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?\b",  # French NIR (sécu)
     r"\b\d[\d-]{5,}\d\b",
     r"\b[A-Z]{3}[\s-]?\d{3,4}\b",                            # plates ABC 123
     r"\b[A-Z]\d{2}[\s-]?[A-Z]{3}\b",
@@ -290,6 +293,12 @@ def shaped(text: str, not_an_id: re.Pattern[str] | None = None) -> list[Span]:
             piece = text[s.start:s.end].strip()
             if not_an_id.fullmatch(piece) or sum(c.isdigit() for c in piece) < 2:
                 continue
+            if n == 0:
+                lead = re.match(r"[A-Za-zÀ-ÿ]+", piece)
+                if lead and lead.group().islower() and len(lead.group()) > 1:
+                    continue  # "plainte du 12 mars", "order due 2025-03-01": a word, then a date or a count
+                if sum(c.isdigit() for c in piece) < 3 and not re.search(r"[A-Za-z]", piece):
+                    continue  # "the order is 12 months": an id has three digits or letters and digits
             # a bare digit run inside a phone number is the phone number
             if n > 2 and any(p.start <= s.start and s.end <= p.end for p in phone_spans + dates):
                 continue
