@@ -283,3 +283,8 @@ def test_more_id_keys_and_shapes(text, lang, expected):
 def test_counts_and_dates_after_an_id_word_are_not_ids():
     assert removed("the order is 12 months, the complaint 2 weeks ago, an order of 2 years") == []
     assert [r.kind for r in scrub("plainte du 12 mars", "fr").replacements] == ["date"]
+
+
+def test_day_ranges_and_a_day_alone_closing_the_phrase():
+    assert removed("court on March 3-5, hearing on the 3rd.") == ["March 3-5", "the 3rd"]
+    assert removed("on the 3rd floor, after the 2nd child") == []

@@ -50,7 +50,9 @@ DATES = tuple(re.compile(p) for p in (
     rf"\b{_DAY}[-/.](?:0?[1-9]|1[0-2])[-/.](?:{_YEAR}|\d\d)\b",
     rf"\b(?:0?[1-9]|1[0-2])[-/.]{_DAY}[-/.](?:{_YEAR}|\d\d)\b",
     rf"\b(?:0?[1-9]|1[0-2])/{_DAY}\b",
-    rf"(?i:\b{_MONTHS_EN})\s+{_DAY}{_ORD}\b(?:,?\s+{_YEAR}\b)?",
+    rf"(?i:\b{_MONTHS_EN})\s+{_DAY}{_ORD}\b(?:\s?[-–]\s?{_DAY}{_ORD}\b)?(?:,?\s+{_YEAR}\b)?",
+    # "hearing on the 3rd.", "until the 22nd at noon": a day alone once it closes the phrase
+    rf"(?i:\b(?:on|by|until|till|before|after|since)\s+)((?i:the\s+){_DAY}(?:st|nd|rd|th))\b(?=\s*(?:[.,;!?)]|$|\s(?:at|in\s+the|of\s+(?:this|next|last)\s+month)\b))",
     rf"(?i:\bthe\s+)?\b{_DAY}{_ORD}\s+(?i:of\s+)?(?:May|(?!(?i:may)\b)(?i:{_MONTHS_EN}))(?:,?\s+{_YEAR}\b)?",
     rf"(?i)\b(?:1er|premier|{_DAY}(?:e|er|re)?)\s+{_MONTHS_FR}(?:\s+{_YEAR})?\b",
     rf"(?i)\b{_DAY}[-/. ](?:{_MONTHS_EN}|{_MONTHS_FR})[-/. ](?:{_YEAR}|\d\d)\b",
