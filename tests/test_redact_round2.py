@@ -288,3 +288,9 @@ def test_counts_and_dates_after_an_id_word_are_not_ids():
 def test_day_ranges_and_a_day_alone_closing_the_phrase():
     assert removed("court on March 3-5, hearing on the 3rd.") == ["March 3-5", "the 3rd"]
     assert removed("on the 3rd floor, after the 2nd child") == []
+
+
+def test_towns_named_like_words_after_where_someone_lives():
+    assert removed("they rent a place in paradise now; he lives in dauphin now") == ["paradise", "dauphin"]
+    assert removed("she lives in fear now, she lives in denial, moved to paris with him") == []
+    assert removed("Hope this helps. Terrace doors were open.") == []

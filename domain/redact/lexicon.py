@@ -92,6 +92,7 @@ class Lexicon:
     not_a_name_in_capitals: frozenset[str]  # names of id numbers: NAS, DOB (folded)
     not_a_place: frozenset[str]  # peoples and nations before "Nation" or "reserve"
     towns: frozenset[str]        # the GeoNames gazetteer, normalised by town_key
+    word_towns: frozenset[str]   # towns named like a word ("hope", "paradise"): strong context only
     keep_max_words: int
     places_max_words: int
 
@@ -164,6 +165,7 @@ def lexicon() -> Lexicon:
         not_a_name_in_capitals=frozenset(fold(w) for line in policy["not-a-name-in-capitals"] for w in line.split()),
         not_a_place=frozenset(fold(w) for line in policy["not-a-place"] for w in line.split()),
         towns=frozenset(town_key(t) for t in read_phrases("geonames_towns.txt") if t),
+        word_towns=read_words("geonames_word_towns.txt"),
         keep_max_words=max(len(k.split()) for k in keep),
         places_max_words=max(len(p.split()) for p in places),
     )

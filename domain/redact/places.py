@@ -210,6 +210,12 @@ RESERVE = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’-]{1,40}\s+){1,3}(?:(?:Cree|
                      r"|(?i:\b(?:réserve|reserve|communauté|community)\s+(?:de|d'|of)\s*)[A-Z][\w'’-]{1,40}(?:\s+[A-Z][\w'’-]{1,40})?")
 
 
+# Where someone lives, in lower case: "they rent a place in paradise now", "elle habite à beaupré"
+RESIDENCE = re.compile(
+    r"(?i)\b(?:lives?|lived|living|moved|moving|move|grew\s+up|rents?|rented|renting|stays?|stayed|staying|"
+    r"(?:a|the)\s+(?:place|house|apartment|trailer|room)|habite|habitent|vit|vivent|demeure|déménagée?s?|demenagee?s?|installée?s?)"
+    r"\s+(?:(?:out|up|down|back)\s+)?(?:in|to|at|à|a|au|near)\s+([a-zà-ÿ][\w'’-]{3,})"
+    r"(?=\s*(?:[.,;!?)]|$|\s(?:now|with|since|for|near|and|et|avec|depuis|maintenant|près|pres|chez)\b))")
 # Lower-case towns count only after one of these: "she moved to steinbach", "il habite à amqui"
 _LOWER_TOWN_AFTER = frozenset("in from to near around outside at a au en dans de vers pres proche".split())
 
@@ -273,6 +279,9 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Sp
         if head and head[0] not in lex.not_a_place and not all(w in lex.not_a_place or w in ("nation", "reserve", "rez") for w in head):
             out.append(Span(m.start(), m.end(), "place", "place: reserve or First Nation"))
     out += _gazetteer(tokens, text, lex)
+    for m in RESIDENCE.finditer(text):
+        if fold_same_length(m.group(1)) in lex.word_towns:
+            out.append(Span(*m.span(1), "place", "place: town named like a word, after 'lives in'"))
     for i, tok in enumerate(tokens):
         if not _name_like(tok, lex) or tok.upper:
             continue
