@@ -294,3 +294,9 @@ def test_towns_named_like_words_after_where_someone_lives():
     assert removed("they rent a place in paradise now; he lives in dauphin now") == ["paradise", "dauphin"]
     assert removed("she lives in fear now, she lives in denial, moved to paris with him") == []
     assert removed("Hope this helps. Terrace doors were open.") == []
+
+
+def test_justice_as_a_given_name_and_way_streets():
+    assert removed("her son Justice is 6") == ["Justice"]
+    assert removed("the justice system; Justice system is slow") == []
+    assert removed("221 kingsway is where he stays; 3 ways to help") == ["221 kingsway"]

@@ -13,6 +13,8 @@ mr mrs ms miss mx dr dre docteur docteure doctor prof professeur professeure m m
 sgt sergeant sergent cst constable cpl corporal caporal officer agent agente det detective lt lieutenant judge
 justice juge honourable pastor imam rabbi pasteur insp inspector inspecteur inspectrice
 """.split())
+# Titles that are also given names ("her son Justice is 6"): a title before a name, a name otherwise
+TITLES_ALSO_NAMES = frozenset({"justice"})
 # Short titles count only capitalised: "me", "m" and "ms" are everyday words in lower case
 TITLE_ABBREVIATIONS = frozenset("mr mrs ms miss mx m mme mlle me madame monsieur det lt cpl cst sgt insp prof".split())
 # ...but with their period, these count in lower case too: "mrs. p. from the school", "mme. roy"
@@ -123,7 +125,7 @@ class _Finder:
             return True
         if k in self.lex.not_a_name and not self.lex.is_first(k):
             return True  # "Youngest in daycare", "Tho": shorthand and superlatives, unless a first name (Ben)
-        return k in self.lex.common or k in ROLES or k in TITLES or k in NAMING or k in PARTICLES and not tok.cap
+        return k in self.lex.common or k in ROLES or k in TITLES and k not in TITLES_ALSO_NAMES or k in NAMING or k in PARTICLES and not tok.cap
 
     def nameish(self, i: int) -> bool:
         """A capitalised word that could be part of a proper name."""

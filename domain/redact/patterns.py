@@ -102,6 +102,8 @@ LOWER_ADDRESSES = tuple(re.compile(p) for p in (
     rf"{_DIRECTION}?(?={_UNIT}|[\s,.;:!?)]|$){_UNIT}?",
     rf"(?:(?i:unit|apt|app|flat|suite|#)\.?\s*\w+[/,]?\s*)?{_HOUSE}\s+(?:{_LWORD}\s+){{1,3}}?(?i:{_LOWER_STREET_EN})\b\.?"
     rf"{_DIRECTION}?{_UNIT}?(?![\w'-])",
+    # "221 kingsway", "1200 broadway": a house number before a …way street with no street type
+    rf"{_HOUSE}\s+(?i:[a-z]{{3,}}way)\b{_DIRECTION}?{_UNIT}?",
 ))
 # A street named without a number, after on/off/along or sur la: "he lives on Jarvis St near the
 # school", "they live on maple drive", "his place on 5th ave", "sur la 3e avenue", "sur la rue principale".
