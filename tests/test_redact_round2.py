@@ -300,3 +300,8 @@ def test_justice_as_a_given_name_and_way_streets():
     assert removed("her son Justice is 6") == ["Justice"]
     assert removed("the justice system; Justice system is slow") == []
     assert removed("221 kingsway is where he stays; 3 ways to help") == ["221 kingsway"]
+
+
+def test_lower_case_titles_that_are_no_word():
+    assert removed("la mère, mme roy, appelle; mlle gagnon est partie", "fr") == ["roy", "gagnon"]
+    assert removed("mrs patel called, me and him, ms and me") == ["patel"]

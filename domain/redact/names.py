@@ -19,6 +19,8 @@ TITLES_ALSO_NAMES = frozenset({"justice"})
 TITLE_ABBREVIATIONS = frozenset("mr mrs ms miss mx m mme mlle me madame monsieur det lt cpl cst sgt insp prof".split())
 # ...but with their period, these count in lower case too: "mrs. p. from the school", "mme. roy"
 LOWER_DOT_TITLES = frozenset("mr mrs mme mlle dr dre sgt cst det insp".split())
+# ...and these, no everyday word, even without it: "la mère, mme roy", "mrs patel called"
+LOWER_TITLES = frozenset("mrs mme mlle sgt cst insp".split())
 ROLES = frozenset("""
 mother father mom mum dad partner ex ex-partner husband wife boyfriend girlfriend spouse son daughter child kid
 brother sister grandmother grandfather grandma grandpa granddaughter grandson aunt uncle cousin niece nephew
@@ -308,7 +310,8 @@ class _Finder:
         k = self.t[p].key
         if k not in TITLES:
             return False
-        return self.t[p].cap or k not in TITLE_ABBREVIATIONS or k in LOWER_DOT_TITLES and self.text[self.t[p].end:self.t[p].end + 1] == "."
+        return self.t[p].cap or k not in TITLE_ABBREVIATIONS or k in LOWER_TITLES \
+            or k in LOWER_DOT_TITLES and self.text[self.t[p].end:self.t[p].end + 1] == "."
 
     def _lone_initial(self, i: int) -> bool:
         """A single capital: "J." before a surname, "son fils J.", "(M.)", "J. a dit"; a lower-case
