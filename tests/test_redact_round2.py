@@ -305,3 +305,8 @@ def test_justice_as_a_given_name_and_way_streets():
 def test_lower_case_titles_that_are_no_word():
     assert removed("la mère, mme roy, appelle; mlle gagnon est partie", "fr") == ["roy", "gagnon"]
     assert removed("mrs patel called, me and him, ms and me") == ["patel"]
+
+
+def test_french_departement_slang_and_city_districts():
+    assert removed("ils vivent dans le 9-3 depuis, elle habite dans le 13e.", "fr") == ["9-3", "13e"]
+    assert removed("au 2e étage, dans le 2e cas, il est au 3e.", "fr") == []

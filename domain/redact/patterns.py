@@ -135,6 +135,8 @@ POSTAL_ALONE = tuple(re.compile(p) for p in (
     r"(?<![\w-])[a-zA-Z]\d[a-zA-Z][ -]?\d[a-zA-Z]\d(?![\w-])",
     # a French département by its number: "ils vivent dans le 93", "elle vient du 13"
     r"(?i:\bdans\s+le\s+|\b(?:vient|viennent|venue?s?|originaires?|sont|est)\s+du\s+)(\d{2}|2[AB]|97[1-6])(?![\d.,:/%-]|\s*(?:ans?\b|%|h\b|heures?|mois|jours?|minutes?|km|fois|e\b|ème|er\b|au\b))",
+    # "dans le 9-3", "dans le 13e (arrondissement)": a département in slang, a city's district
+    r"(?i:\b(?:dans\s+le|du)\s+)(9-3|\d{1,2}(?:e|ème|eme)(?:\s+arrondissement)?)(?=\s*(?:[.,;!?)]|$|\s(?:depuis|avec|chez|près|pres|et|où|ou)\b))",
     # a code in brackets after a town: "Villeurbanne (69100)"
     r"(?<=[^\W\d_] )\(\d{5}\)",
     # a Canadian forward sortation area alone ("secteur H2X", "code qui commence par G5L")
