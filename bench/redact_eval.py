@@ -131,6 +131,27 @@ def speed() -> dict:
             "its_growth_from_1500_to_6000_chars": round(growth, 1)}
 
 
+_MEMORY_PROBE = """
+import resource, tracemalloc
+tracemalloc.start()
+from domain.redact import scrub
+scrub("Marie Tremblay moved to Granby with her son tommy.")
+data = tracemalloc.get_traced_memory()[0]
+tracemalloc.stop()
+import bot.app  # the whole bot: nio, storage, features
+print(round(data / 2**20, 1), round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+"""
+
+
+def memory() -> dict:
+    """In a fresh interpreter: the Python heap the scrubber's loaded lists take, and the peak RSS of
+    a process that has loaded them and imported the whole bot (limit: 150 MB in total)."""
+    import subprocess
+    out = subprocess.run([sys.executable, "-c", _MEMORY_PROBE], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout.split()
+    return {"scrubber_heap_mb": float(out[0]), "bot_and_scrubber_peak_rss_mb": float(out[1])}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     out: dict = {}
@@ -159,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"a 2,000-character request: {sp['cpu_ms_2000_chars']} ms CPU (best of 5; target < 50 ms)")
     print(f"the slowest pathological 6,000-character input: {sp['worst_pathological_6000_chars_ms']} ms CPU, "
           f"{sp['its_growth_from_1500_to_6000_chars']}x its 1,500-character time (linear: about 4x)")
+    out["memory"] = memory()
+    print(f"memory: the scrubber's lists {out['memory']['scrubber_heap_mb']} MB of heap; the bot with them loaded "
+          f"{out['memory']['bot_and_scrubber_peak_rss_mb']} MB peak RSS (limit 150 MB)")
     RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,28 @@ def _lines(fname: str) -> list[str]:
     # en dashes vanish in the ASCII fold, so turn them into hyphens before folding
     text = text.replace("\u2013", "-")
     return [line.split("#", 1)[0].strip() for line in text.splitlines()]
+
+
+@lru_cache(maxsize=None)
+def keep_policy() -> dict[str, list[str]]:
+    """data/keep.txt, the one file of what is kept and why, by section: "[terms] …" sections are
+    phrases (a trailing "# …" is a comment), the other sections ("[patterns]", "[law-date]",
+    "[not-an-id]", "[not-initials]", "[not-a-name]", "[not-a-name-in-capitals]", "[not-a-place]") are read whole-line."""
+    text = resources.files("domain.redact").joinpath("data", "keep.txt").read_text(encoding="utf-8")
+    sections: dict[str, list[str]] = {}
+    current = None
+    for raw in text.replace("\u2013", "-").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        head = re.match(r"\[([a-z-]+)\]", line)
+        if head:
+            current = sections.setdefault(head.group(1), [])
+            continue
+        if current is None:
+            raise ValueError("keep.txt: a line before the first [section]")
+        current.append(line.split("#", 1)[0].strip() if current is sections.get("terms") else line)
+    return sections
 
 
 @lru_cache(maxsize=None)
@@ -59,24 +82,36 @@ class Lexicon:
     places: frozenset[str]
     organizations: frozenset[str]  # institutions known by one word or an acronym (folded)
     org_acronyms: frozenset[str]   # those written in capitals: matched in any case
-    words: frozenset[str]        # everyday English and French words (folded)
     words_en: frozenset[str]
     words_fr: frozenset[str]
+    keep_patterns: tuple[re.Pattern[str], ...]  # text that is kept (legal references)
+    law_date: re.Pattern[str]    # a date right after this is a law's name
+    not_an_id: re.Pattern[str]   # number shapes that are not ids
+    not_initials: frozenset[str]  # U.S., P.S.: not initials
+    not_a_name: frozenset[str]   # chat shorthand (folded)
+    not_a_name_in_capitals: frozenset[str]  # names of id numbers: NAS, DOB (folded)
+    not_a_place: frozenset[str]  # peoples and nations before "Nation" or "reserve"
+    towns: frozenset[str]        # the GeoNames gazetteer, normalised by town_key
+    word_towns: frozenset[str]   # towns named like a word ("hope", "paradise"): strong context only
     keep_max_words: int
     places_max_words: int
 
+    def _word(self, w: str) -> bool:
+        # two lookups rather than a union of both dictionaries: the union alone took about 15 MB
+        return w in self.words_en or w in self.words_fr
+
     def is_word(self, w: str) -> bool:
         """An everyday word, inflections and compounds included ("problématiques", "co-occurring")."""
-        if w in self.words or w in self.common or "'" in w:
+        if self._word(w) or w in self.common or "'" in w:
             return True
         if "-" in w:
             return all(p in _PREFIXES or self.is_word(p) for p in w.split("-") if p)
         for suffix, repl in _SUFFIXES:
             if w.endswith(suffix) and len(w) - len(suffix) >= 3:
                 stem = w[: len(w) - len(suffix)]
-                if any(stem + r in self.words for r in repl):
+                if any(self._word(stem + r) for r in repl):
                     return True
-                if len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in self.words:
+                if len(stem) > 3 and stem[-1] == stem[-2] and self._word(stem[:-1]):
                     return True  # occurring, stopped
         return False
 
@@ -95,17 +130,24 @@ class Lexicon:
         return w in self.surnames or ("-" in w and all(p in self.surnames for p in w.split("-")))
 
 
+def town_key(phrase: str) -> str:
+    """A town's name as token keys joined by spaces: no periods, no possessive ("St. John's" → "st john")."""
+    return " ".join(w[:-2] if w.endswith("'s") else w for w in phrase.replace(".", " ").split())
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    keep = read_phrases("keep.txt")
+    policy = keep_policy()
+    keep = frozenset(fold(" ".join(line.split())) for line in policy["terms"] if line)
     places = read_phrases("places.txt")
     name_words = read_words("name_words.txt")
     # particles of multi-word surnames (De Leon, Le Gall) are function words, not names by themselves
     common = read_words("common.txt")
-    return Lexicon(
-        first=(read_words("first_names.txt") | read_words("census_first.txt")) - common,
-        surnames=(read_words("surnames.txt") | read_words("census_surnames.txt")) - common,
-        plain_first=read_words("plain_first.txt") - name_words,
+    lex = Lexicon(
+        first=(read_words("first_names.txt") | read_words("census_first.txt") | read_words("faker_first.txt")) - common,
+        surnames=(read_words("surnames.txt") | read_words("census_surnames.txt") | read_words("faker_surnames.txt")) - common,
+        # Faker's first names of five letters or more are no everyday word (the script filtered them)
+        plain_first=(read_words("plain_first.txt") | {n for n in read_words("faker_first.txt") if len(n) >= 5}) - name_words,
         name_words=name_words,
         months=read_words("months.txt"),
         common=common,
@@ -113,9 +155,22 @@ def lexicon() -> Lexicon:
         places=places,
         organizations=read_phrases("organizations.txt"),
         org_acronyms=frozenset(fold(w) for w in _lines("organizations.txt") if w and w.isupper() and " " not in w),
-        words=_dictionary("en") | _dictionary("fr"),
         words_en=_dictionary("en"),
         words_fr=_dictionary("fr"),
+        keep_patterns=tuple(re.compile(p) for p in policy["patterns"]),
+        law_date=re.compile("|".join(policy["law-date"])),
+        not_an_id=re.compile("|".join(policy["not-an-id"])),
+        not_initials=frozenset(w.rstrip(".") for line in policy["not-initials"] for w in line.split()),
+        not_a_name=frozenset(fold(w) for line in policy["not-a-name"] for w in line.split()),
+        not_a_name_in_capitals=frozenset(fold(w) for line in policy["not-a-name-in-capitals"] for w in line.split()),
+        not_a_place=frozenset(fold(w) for line in policy["not-a-place"] for w in line.split()),
+        towns=frozenset(town_key(t) for t in read_phrases("geonames_towns.txt") if t),
+        word_towns=read_words("geonames_word_towns.txt"),
         keep_max_words=max(len(k.split()) for k in keep),
         places_max_words=max(len(p.split()) for p in places),
     )
+    # the unions above hold every word: the per-file sets would only double the memory
+    read_words.cache_clear()
+    read_phrases.cache_clear()
+    keep_policy.cache_clear()
+    return lex

@@ -13,8 +13,14 @@ mr mrs ms miss mx dr dre docteur docteure doctor prof professeur professeure m m
 sgt sergeant sergent cst constable cpl corporal caporal officer agent agente det detective lt lieutenant judge
 justice juge honourable pastor imam rabbi pasteur insp inspector inspecteur inspectrice
 """.split())
+# Titles that are also given names ("her son Justice is 6"): a title before a name, a name otherwise
+TITLES_ALSO_NAMES = frozenset({"justice"})
 # Short titles count only capitalised: "me", "m" and "ms" are everyday words in lower case
 TITLE_ABBREVIATIONS = frozenset("mr mrs ms miss mx m mme mlle me madame monsieur det lt cpl cst sgt insp prof".split())
+# ...but with their period, these count in lower case too: "mrs. p. from the school", "mme. roy"
+LOWER_DOT_TITLES = frozenset("mr mrs mme mlle dr dre sgt cst det insp".split())
+# ...and these, no everyday word, even without it: "la mère, mme roy", "mrs patel called"
+LOWER_TITLES = frozenset("mrs mme mlle sgt cst insp".split())
 ROLES = frozenset("""
 mother father mom mum dad partner ex ex-partner husband wife boyfriend girlfriend spouse son daughter child kid
 brother sister grandmother grandfather grandma grandpa granddaughter grandson aunt uncle cousin niece nephew
@@ -23,6 +29,7 @@ supervisor manager worker caseworker counsellor counselor therapist lawyer attor
 psychologist psychiatrist client baby toddler infant teen teenager girl boy woman man youth victim survivor
 ex-husband ex-wife ex-boyfriend ex-girlfriend fiance fiancee roommate landlord employer boss educator
 mere pere maman papa conjoint conjointe ex-conjoint ex-conjointe mari epouse epoux chum blonde copain copine fils
+bf gf bff hubby ex-bf ex-gf bd bm mil fil sil bil nan nana nanny granny gramma auntie bro sis stepbro stepsis
 fille fillette enfant bebe frere soeur grand-mere grand-pere tante oncle cousine beau-pere belle-mere demi-frere
 demi-soeur voisin voisine ami amie collegue intervenant intervenante travailleur travailleuse sociale social ts
 educatrice educateur avocat avocate policier policiere enqueteur enqueteure enqueteuse medecin infirmiere infirmier
@@ -62,14 +69,6 @@ CONTACT = frozenset("""
 texted text called call phoned messaged emailed told asked met saw visited with w avec texte texté appele appelé
 parle parlé rencontre rencontré vu ecrit écrit and et
 """.split())
-# Chat shorthand after a role is not a name: "her son tho", "my client rn"
-CHAT = frozenset("""
-tho rn bc btw lol idk imo smh ppl abt cuz cos pls plz tmrw tbh omg ngl irl w wo asap fyi eta aka vs etc ok okay
-yo yr yrs mo mos wk wks hr hrs min mins am pm esp prob approx info tx thx pcq pcq pk pq tsé tsais ben bin genre
-stp svp mtn auj dsl jsp chui faque fak pis icitte asteure toute
-didnt doesnt dont wont cant isnt wasnt hasnt havent hadnt shouldnt wouldnt couldnt aint shes hes theyre thats
-gonna wanna gotta kinda sorta tryna lemme gimme dunno
-""".split())
 # Letters no English or French word has (Vietnamese, Polish, Turkish, Czech, Icelandic…): a word
 # with one of them is a name, whatever its case ("Nguyễn", "Thị", "Łukasz", "Şükrü")
 FOREIGN_LETTERS = re.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđĐơƠưƯăĂĩĨũŨ"
@@ -81,7 +80,14 @@ OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06f
                           r"\u0e00-\u0e7f\u1200-\u137f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+"
                           r"(?:[ \u00b7\u30fb][\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u097f"
                           r"\u0e00-\u0e7f\u1200-\u137f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+){0,3}")
-_NOT_INITIALS = frozenset({"U.S.", "U.K.", "N.B.", "P.S.", "A.M.", "P.M.", "E.U.", "R.U.", "O.K.", "B.C.", "P.E.I."})
+# Labels of a case-file header or a form whose value is a person's name
+FIELD_LABELS = frozenset("""
+client cliente usager usagere patient patiente name nom prenom mother father mere pere child enfant worker
+intervenant intervenante referent referente ts caseworker victim victime accused accuse prevenu survivor
+partner conjoint conjointe ex aggressor agresseur parent parents youth jeune member membre
+""".split())
+# Particles that are no English or French word: a capitalised word after them is a surname
+NAME_PARTICLES = frozenset("van von der den ter ten ibn bin bint abu ould".split())
 INITIALS = re.compile(r"(?<![\w.])[A-Z]\.(?:\s?-?[A-Z]\.)+(?![\w])|(?<![\w-])[A-Z]-[A-Z](?![\w-])\.?")
 
 
@@ -117,7 +123,11 @@ class _Finder:
     def never(self, i: int) -> bool:
         tok = self.t[i]
         k = tok.key
-        return k in self.lex.common or k in ROLES or k in TITLES or k in NAMING or k in PARTICLES and not tok.cap
+        if tok.upper and k in self.lex.not_a_name_in_capitals:
+            return True
+        if k in self.lex.not_a_name and not self.lex.is_first(k):
+            return True  # "Youngest in daycare", "Tho": shorthand and superlatives, unless a first name (Ben)
+        return k in self.lex.common or k in ROLES or k in TITLES and k not in TITLES_ALSO_NAMES or k in NAMING or k in PARTICLES and not tok.cap
 
     def nameish(self, i: int) -> bool:
         """A capitalised word that could be part of a proper name."""
@@ -146,19 +156,25 @@ class _Finder:
         if p is None:
             return False
         k = self.t[p].key
-        if k in TITLES and (self.t[p].cap or k not in TITLE_ABBREVIATIONS):
+        if self._title(p):
             return True
         if "." in _gap(self.text, self.t[p], self.t[i]):
             return False  # only a title's period leads into a name
+        if k in NAME_PARTICLES and not self.t[p].cap and self.t[i].cap:
+            return True  # "van der Berg", "ibn Rushd": a capitalised word after a particle
         return k in NAMING or k in ROLES and not self.t[i].sent_start
 
     def context_after(self, i: int, strong: bool) -> bool:
         if self.t[i].possessive:
             return True
+        return self._paren_after(i) or self._after_words(i, strong)
+
+    def _paren_after(self, i: int) -> bool:
         # "Pierre (le conjoint)", "Léa (6 ans)"
-        if re.match(r" \((?:\d{1,2}(?:\)|,| ans| an\b| yo|-year| years| mois| months)|(?:the|his|her|le|la|l'|sa|son|un|une|a|an|she|he|they|elle|il|not|pas) )",
-                    self.text[self.t[i].end:self.t[i].end + 12]):
-            return True
+        return bool(re.match(r" \((?:\d{1,2}(?:\)|,| ans| an\b| yo|-year| years| mois| months)|(?:the|his|her|le|la|l'|sa|son|un|une|a|an|she|he|they|elle|il|not|pas) )",
+                    self.text[self.t[i].end:self.t[i].end + 12]))
+
+    def _after_words(self, i: int, strong: bool) -> bool:
         n = self.nxt(i, r" |, ")
         if n is None:
             return False
@@ -175,6 +191,23 @@ class _Finder:
         return False
 
     # --- passes -------------------------------------------------------------------------
+    def header_fields(self) -> None:
+        """Case-file headers and forms: "Client: SMITH, Jennifer", "Usager : Tremblay, Kevin", "Mother: Kayla R."
+        — after a field label and its colon, the capitalised or upper-case words are the person's name."""
+        for i, tok in enumerate(self.t[:-1]):
+            if tok.key not in FIELD_LABELS or not re.fullmatch(r"\s?:\s{1,2}", _gap(self.text, tok, self.t[i + 1])):
+                continue
+            j = i + 1
+            while j < len(self.t) and j - i <= 4 and (self.t[j].cap or self.t[j].upper) and not self.taken[j] \
+                    and not self.protected[j] and not self.never(j) and self.t[j].key not in self.lex.months \
+                    and (self.t[j].upper or len(self.t[j].text) == 1 or not self.lex.is_word(self.t[j].key)
+                         or self.lex.is_first(self.t[j].key) or self.lex.is_surname(self.t[j].key)):
+                self.name[j] = True
+                self.why[j] = "after a field label (Client: SMITH, Jennifer)"
+                if j + 1 < len(self.t) and not re.fullmatch(r" |, |-|\. ?", _gap(self.text, self.t[j], self.t[j + 1])):
+                    break
+                j += 1
+
     def seed(self) -> None:
         lex = self.lex
         for i, tok in enumerate(self.t):
@@ -189,9 +222,9 @@ class _Finder:
                 self.why[i] = "letters no English or French word has"
                 self.name[i] = True
                 continue
-            title_before = (p := self.prev(i, r" |\. ?")) is not None and self.t[p].key in TITLES and (
-                self.t[p].cap or self.t[p].key not in TITLE_ABBREVIATIONS)
-            if title_before and not self.never(i) and k not in lex.months:
+            title_before = (p := self.prev(i, r" |\. ?")) is not None and self._title(p)
+            # after a title a name is capitalised or no everyday word: "Justice system feels slow" is no name
+            if title_before and not self.never(i) and k not in lex.months and (tok.cap or tok.upper or not lex.is_word(k)):
                 self.why[i] = "after a title"
                 self.name[i] = True
             elif (tok.cap or tok.upper) and k in lex.months:
@@ -199,6 +232,11 @@ class _Finder:
                 self.name[i] = self.context_before(i) or self.context_after(i, strong=True) or self._before_surname(i)
             elif tok.cap or tok.upper:
                 if not self.nameish(i) and not (self.protected[i] and self.context_before(i)):
+                    continue
+                if tok.upper and len(tok.text) <= 3 and tok.possessive and (n := self.nxt(i, r"['’]s ")) is not None \
+                        and self.t[n].key in ROLES and not self.protected[i]:
+                    self.why[i] = "initials before a role (KJ's mom)"
+                    self.name[i] = True
                     continue
                 if tok.upper and not self.known(i) and not self.context_before(i):
                     continue  # acronyms: sectors, programmes
@@ -215,10 +253,14 @@ class _Finder:
                     self.name[i] = not self._ambiguous_as_word(i)
                 else:
                     self.why[i] = "name that is also a word, with context"
-                    self.name[i] = (self.context_before(i) or self.context_after(i, strong=k in ABSTRACT or not ambiguous)
+                    # a word in no name list ("the Fire Department came") needs a title, role or
+                    # naming word before it; a speech verb after it is not enough
+                    listed = ambiguous or lex.is_first(k) or lex.is_surname(k) or "'" in k
+                    self.name[i] = (self.context_before(i) or self._paren_after(i) or tok.possessive
+                                    or listed and self.context_after(i, strong=k in ABSTRACT or not ambiguous)
                                     or self._before_surname(i))
             else:
-                if self.protected[i] or k in lex.common or k in CHAT:
+                if self.protected[i] or k in lex.common or k in lex.not_a_name or k in ROLES or k in TITLES:
                     continue
                 if k in lex.plain_first:
                     self.why[i] = "known first name in lower case"
@@ -230,7 +272,9 @@ class _Finder:
                 elif lex.is_first(k) or lex.is_surname(k) or not lex.is_word(k) and len(k) > 2:
                     self.why[i] = "lower-case name with context"
                     self.name[i] = self.context_before(i) and self._ends_phrase(i) or lex.is_first(k) and self._after_preposition(i, strict=True)
-                if not self.name[i] and lex.is_first(k) and (n := self.nxt(i)) is not None and (
+                # two everyday words are no name in lower case: "she will grant him", "many weeks"
+                if not self.name[i] and lex.is_first(k) and (n := self.nxt(i)) is not None and not self.taken[n] and not (
+                        lex.is_word(k) and lex.is_word(self.t[n].key) and not self.t[n].cap) and (
                         self._lower_surname(n) or self._before_surname(i)):
                     self.why[i] = "lower-case first name before a surname"
                     self.name[i] = True
@@ -244,7 +288,9 @@ class _Finder:
         tok = self.t[i]
         k = tok.key
         p = self.prev(i, r" |, | \(")
-        if p is None or self.t[p].key not in ROLES or len(k) < 3 or k in CHAT or self.lex.is_word(k) or self.amb(k):
+        initials = len(k) == 2 and not re.search(r"[aeiouy]", k)  # "her bf tj", "son chum jp"
+        if p is None or self.t[p].key not in ROLES or len(k) < 3 and not initials or k in self.lex.not_a_name \
+                or self.lex.is_word(k) and not initials or self.amb(k):
             return False
         return k not in ROLES and k not in TITLES and k not in self.lex.months and k not in self.lex.keep
 
@@ -259,9 +305,21 @@ class _Finder:
         return self.lex.is_first(k) and not self.amb(k) and not (self.lex.is_word(k) and k not in self.lex.plain_first) \
             and k not in self.lex.keep
 
+    def _title(self, p: int) -> bool:
+        """A title: capitalised, a long one in lower case ("docteure"), or a short one with its period."""
+        k = self.t[p].key
+        if k not in TITLES:
+            return False
+        return self.t[p].cap or k not in TITLE_ABBREVIATIONS or k in LOWER_TITLES \
+            or k in LOWER_DOT_TITLES and self.text[self.t[p].end:self.t[p].end + 1] == "."
+
     def _lone_initial(self, i: int) -> bool:
-        """A single capital: "J." before a surname, "son fils J.", "(M.)", "J. a dit"."""
+        """A single capital: "J." before a surname, "son fils J.", "(M.)", "J. a dit"; a lower-case
+        initial with its period after a title or a name ("mrs. p.", "brittany r.")."""
         tok = self.t[i]
+        if tok.text.islower() and self.text[tok.end:tok.end + 1] == "." and (p := self.prev(i, r" |\. ")) is not None \
+                and (self._title(p) or self.name[p]):
+            return True
         if not tok.text.isupper() or tok.text == "I" and self.text[tok.end:tok.end + 1] != ".":
             return False
         after = self.text[tok.end:tok.end + 3]
@@ -299,6 +357,8 @@ class _Finder:
         p = self.prev(i)
         after = self.text[self.t[i].end:self.t[i].end + 1]
         preps = STRICT_PREPOSITIONS if strict else PREPOSITIONS
+        if p is not None and self.t[p].key == "a" and self.t[p].text not in ("à", "À"):
+            return False  # "l'association a aidé": the verb, not the preposition à
         return p is not None and self.t[p].key in preps and (after == "" or after in ".,;:!?)")
 
     def _ambiguous_as_word(self, i: int) -> bool:
@@ -410,6 +470,7 @@ def find(tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int
          taken: list[tuple[int, int]], lang: str = "en") -> list[Span]:
     f = _Finder(tokens, text, lex, protected, taken, lang)
     f.seed()
+    f.header_fields()
     f.extend()
     f.extend_back()
     f.lists()
@@ -418,6 +479,6 @@ def find(tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int
     out = f.spans()
     out += [Span(*m.span(), "name", "name: a script other than Latin") for m in OTHER_SCRIPT.finditer(text)]
     for m in INITIALS.finditer(text):
-        if m.group().rstrip(".").replace(" ", "") not in {x.rstrip(".") for x in _NOT_INITIALS}:
+        if m.group().rstrip(".").replace(" ", "") not in lex.not_initials:
             out.append(Span(*m.span(), "name", "name: initials"))
     return out

@@ -15,12 +15,16 @@ maison pavillon ecole auberge centre center clinique hopital college cegep polyv
 ciusss cisss chsld gmf paroisse eglise mosquee organisme carrefour regroupement havre academie garderie cpe villa
 manoir institut fondation hospital clinic academy church mosque camp fort
 cmp cmpp chrs cada ehpad ccas universite university penitencier prison tabernacle synagogue temple
+ywca ymca commission  css cssd
+lycee commissariat gendarmerie brigade tribunal association collectif secours
 """.split())
 # Descriptors allowed between the head and the name: "École secondaire Jean-Jacques-Bertrand"
 ORG_DESCRIPTORS = frozenset("""
 secondaire primaire publique communautaire regional regionale d'hebergement hebergement jeunesse famille familles
 femmes universitaire general generale de la du des d' l' of the for st saint sainte ste elementary secondary
 high middle primary public memorial community women's
+scolaire familial familiale femmes hommes jeunes d'entraide entraide aide for
+social sociale populaire maternelle elementaire
 """.split())
 # A proper name followed by one of these: "Horizon House", "St. Mary's Elementary", "Gander Detachment"
 ORG_TAILS = frozenset("""
@@ -30,12 +34,34 @@ institute foundation outreach ministries collective network secondaire primaire 
 project projet
 tabernacle chapel cathedral parish assembly fellowship gurdwara synagogue masjid mission penitentiary
 institution jail prison correctional university campus
+police service department force
 """.split())
+# "hôpital ste-justine", "école st-jean", "paroisse saint-michel": a head word before a lower-case Saint-X
+HEAD_SAINT = re.compile(r"(?i)\b(?:hôpital|hopital|école|ecole|polyvalente|paroisse|église|eglise|cégep|cegep|collège|college|maison|"
+                        r"centre|pavillon|résidence|residence|clsc|chsld|cpe|hospital|school|church|parish)\s+"
+                        r"(?:(?:st|ste|saint|sainte)-[a-zà-ÿ]{2,}(?:-[a-zà-ÿ]+)*|(?:st|ste)\.?\s[a-zà-ÿ]{3,})")
+# Services known by an acronym that, before a town, name that town's branch: "clsc ahuntsic", "cavac de laval"
+SERVICE_ACRONYMS = frozenset("clsc cisss ciusss cavac cpe crc crd cj cjm chu chum chsld sq grc spvm dpj cssd css cs ywca ymca cegep "
+                             "cas cfs rcmp opp".split())
+# Tails that make a lower-case name before them an organisation ("riverview secondary", "lord roberts
+# elementary", "brandon correctional centre") when that name is a person's, a place's or no word at all
+LOWER_NAME_TAILS = frozenset("house shelter school elementary secondary collegiate academy hospital clinic centre center church "
+                             "mosque temple society lodge manor correctional college university institute penitentiary jail "
+                             "lutheran baptist anglican pentecostal catholic united presbyterian mission tabernacle".split())
+WEAK_TAILS = frozenset("police service services department force".split())
 # These tails also count in lower case after a capitalised name: "St. Brigid's parish", "Hope church"
 LOWER_TAILS = frozenset("parish church mosque temple tabernacle chapel mission shelter school academy house lodge jail prison penitentiary".split())
 # Police stations known by their number: "poste de quartier 21", "PDQ 38", "41 Division", "precinct 9"
 STATIONS = re.compile(r"(?i)\b(?:poste\s+de\s+quartier|pdq|precinct|poste\s+de\s+police|detachment|détachement)\s*(?:no\.?\s*|n°\s*|#\s*)?\d{1,3}\b"
                       r"|\b\d{1,3}\s+(?:Division|division|Precinct|precinct)\b")
+# A police force named with its town is a detachment: "SQ de Mont-Laurier", "RCMP detachment in
+# Thompson", "la GRC de Chibougamau", "Thompson RCMP"; the force alone (SQ, RCMP) is kept.
+_FORCE = r"(?:SQ|SPVM|SPVQ|SPL|SPAL|SPVG|SPVS|SPS|SPB|GRC|RCMP|OPP|SPO|TPS|VPD|EPS|CPS|WPS|SPVL|Sûreté\s+du\s+Québec)"
+_TOWN = r"(?:(?:St|Ste|Saint|Sainte|Mont|Fort|Port|Lac)[-.\s]\s?)?[A-ZÀ-Þ][\w'’]+(?:[-\s](?:(?:de|du|des|sur|la|le|à|en)[-\s])?[A-ZÀ-Þ][\w'’]+){0,3}"
+POLICE_OF = re.compile(rf"\b{_FORCE}(?:\s+(?i:detachment|détachement|poste|station|office|bureau))?\s+(?:de\s+|du\s+|d'|d’|des\s+|of\s+|in\s+|at\s+|à\s+)(?:la\s+|l'|l’)?(?P<town>{_TOWN})"
+                       rf"|(?<![\w-])(?!(?:The|La|Le|Les|In|At|To|By|From|And|Et|Ontario|Quebec|Québec|Alberta|Manitoba|Nova|New|British|Canada|Saskatchewan)\b)"
+                       rf"(?P<town2>[A-ZÀ-Þ][\w'’]+(?:[-\s][A-ZÀ-Þ][\w'’]+)?)\s+(?:RCMP|OPP|GRC|SQ)(?:\s+(?i:detachment|détachement))?\b")
+PLACE_PARTICLES = frozenset("la le les sur aux en on upon".split())
 LOCATIVES = frozenset("in from near outside around to towards a au aux en dans pres proche banlieue quartier secteur arrondissement village town city ville municipalite region reserve originaire".split())
 _ST = re.compile(r"(?:St|Ste|Saint|Sainte)\.?$")
 
@@ -57,7 +83,7 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
     for i, tok in enumerate(tokens):
         if tok.key in ORG_HEADS:
             j = i + 1
-            while j < n and tokens[j].key in ORG_DESCRIPTORS and j - i <= 3 and _gap_ok(text, tokens[j - 1], tokens[j]):
+            while j < n and tokens[j].key in ORG_DESCRIPTORS and j - i <= 3 and _gap_ok(text, tokens[j - 1], tokens[j], elision=True):
                 j += 1
             k = j
             while k < n and (tokens[k].cap or tokens[k].upper or tokens[k].key in ("de", "du", "des") and k > j) \
@@ -66,30 +92,80 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
                 k += 1
             while k > j and not (tokens[k - 1].cap or tokens[k - 1].upper):
                 k -= 1
-            # a lower-case head ("maison L'Escale") needs a name that is not an everyday word after it
+            # a lower-case head ("maison L'Escale", "maison d'hébergement La Passerelle") needs a name that is
+            # no everyday word, or one that opens with a capitalised article
             if k > j and (tok.cap or tok.upper or any(not lex.is_word(t.key) or t.key in lex.places or t.key in lex.first
-                                                       or _elided(text, tokens[j]) for t in tokens[j:k])):
+                                                       or _elided(text, tokens[j]) for t in tokens[j:k])
+                          or tokens[j - 1].text in ("La", "Le", "Les") and j - 1 > i
+                          or tokens[j].text in ("La", "Le", "Les") and k - j > 1
+                          or k - j >= 2 and all(t.cap for t in tokens[j:k])):  # "association Solidarité Femmes"
                 out.append(Span(tok.start, tokens[k - 1].end, "organization", "organization: head word and name"))
         if (tok.cap or tok.upper or tok.key in LOWER_TAILS) and tok.key in ORG_TAILS and i > 0:
             j = i
             while j > 0 and _gap_ok(text, tokens[j - 1], tokens[j]) and (
                 (tokens[j - 1].cap or tokens[j - 1].upper) and tokens[j - 1].key not in ("the", "a", "an", "our", "my", "her", "his")
                 or tokens[j - 1].key in ("of", "de", "du", "des")
+                # "Sagkeeng Child and Family Services": "and" between two capitalised words
+                or tokens[j - 1].key in ("and", "et") and j > 1 and tokens[j - 2].cap and tokens[j].cap
+                and _gap_ok(text, tokens[j - 2], tokens[j - 1])
             ):
                 j -= 1
                 if tokens[j].sent_start:
                     break
             while j < i and tokens[j].key in ("of", "the", "de", "du", "des"):
                 j += 1
-            if j < i and not " ".join(t.key for t in tokens[j:i]) in lex.keep and not all(t.key in lex.keep for t in tokens[j:i]) \
+            # weak tails ("Fire Department", "Victim Services") need a proper name before them: a place,
+            # a person's name or a word no dictionary knows ("Kingston Police", "Sagkeeng … Services")
+            # ("Wellspring Family Services": two capitalised words before the tail are a name too)
+            weak = tok.key in WEAK_TAILS and not any(
+                t.key not in lex.keep and (t.key in lex.places or t.key in lex.first or t.key in lex.surnames or not lex.is_word(t.key))
+                for t in tokens[j:i]) and not (i - j >= 2 and all(t.cap for t in tokens[j:i]))
+            if j < i and not weak and not " ".join(t.key for t in tokens[j:i]) in lex.keep and not all(t.key in lex.keep for t in tokens[j:i]) \
                     and (tok.cap or tok.upper or not tokens[i - 1].sent_start) \
                     and (tok.cap or tok.upper or not tokens[i - 1].possessive or tokens[j].key in ("st", "ste", "saint", "sainte")):
                 # "Samira Haddad's shelter worker" is a person's shelter; "St. Brigid's parish" is a parish
                 out.append(Span(tokens[j].start, tok.end, "organization", "organization: name and tail word"))
+    out += _lower_names_with_tails(tokens, text, lex)
+    out += [Span(*m.span(), "organization", "organization: head word and Saint-X in lower case") for m in HEAD_SAINT.finditer(text)]
     out += [Span(*m.span(), "organization", "organization: police station number") for m in STATIONS.finditer(text)]
+    for m in POLICE_OF.finditer(text):
+        town = fold_same_length(m.group("town") or m.group("town2"))
+        if town not in lex.keep and town not in lex.common:  # "SQ de Montréal": a big city's force stays
+            out.append(Span(*m.span(), "organization", "organization: police force and its town"))
     for m in phrase_regex(lex.organizations).finditer(fold_same_length(text)):
         if text[m.start()].isupper() or m.group() in lex.org_acronyms:
             out.append(Span(m.start(), m.end(), "organization", "organization: list of institutions"))
+    return out
+
+
+_NAME_PREFIXES = frozenset("lord sir saint st ste mount mt port fort lake new north south east west upper lower grand little big "
+                           "holy sacred our".split())
+
+
+def _lower_names_with_tails(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
+    """"lord roberts elementary", "the john howard society", "riverview secondary school" in lower case:
+    one to three lower-case words before a tail, the last a person's or place's name or no word at all."""
+    from domain.redact.names import ROLES
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok.key not in LOWER_NAME_TAILS or tok.cap or i == 0:
+            continue
+        def proper(t: Token) -> bool:
+            k = t.key
+            return (k in lex.places or k in lex.surnames or k in lex.first and k not in lex.name_words or not lex.is_word(k)) \
+                and k not in lex.common and k not in ROLES and k not in lex.keep and k not in lex.not_a_name
+        j = i
+        while j > 0 and i - j < 3 and not tokens[j - 1].cap and not tokens[j - 1].possessive \
+                and text[tokens[j - 1].end:tokens[j].start] == " " and tokens[j - 1].key not in LOWER_NAME_TAILS \
+                and (proper(tokens[j - 1]) or tokens[j - 1].key in _NAME_PREFIXES and j < i):
+            j -= 1
+        if j == i or not proper(tokens[i - 1]):
+            continue
+        if True:
+            end = tok.end
+            if i + 1 < len(tokens) and tokens[i + 1].key in ("school", "centre", "center", "church", "high") and text[tok.end:tokens[i + 1].start] == " ":
+                end = tokens[i + 1].end  # "riverview secondary school", "grace lutheran church"
+            out.append(Span(tokens[j].start, end, "organization", "organization: lower-case name and tail word"))
     return out
 
 
@@ -129,11 +205,49 @@ CORNERS = re.compile(
 # Saint-X written in lower case after a place word: "à st-lin", "from ste-julie"
 LOWER_SAINT = re.compile(r"(?i)\b(?:in|from|near|to|à|a|de|dans|vers|at)\s+((?:st|ste|saint|sainte)-[a-zà-ÿ]{2,}(?:-[a-zà-ÿ]+)*)")
 # "the Six Nations reserve", "Onion Lake Cree Nation", "la réserve de Kahnawake"
-RESERVE = re.compile(r"(?:[A-Z][\w'’-]+\s+){1,3}(?:(?:Cree|First)\s+)?(?:Nation|Reserve|reserve|First Nation|rez)\b"
-                     r"|(?i:\b(?:réserve|reserve|communauté|community)\s+(?:de|d'|of)\s*)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?")
-# Peoples and nations are not places: "the Cree Nation" names no community
-PEOPLES = frozenset("cree mohawk innu atikamekw mi'kmaq mikmaq ojibwe ojibway anishinaabe dene metis inuit haudenosaunee abenaki wolastoqiyik "
-                    "naskapi huron-wendat wendat algonquin anishnabe first the a our their his her".split())
+# Words are bounded and start at a word's start: "A-A-A-…" made the unbounded form quadratic.
+RESERVE = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’-]{1,40}\s+){1,3}(?:(?:Cree|First)\s+)?(?:Nation|Reserve|reserve|First Nation|rez)\b"
+                     r"|(?i:\b(?:réserve|reserve|communauté|community)\s+(?:de|d'|of)\s*)[A-Z][\w'’-]{1,40}(?:\s+[A-Z][\w'’-]{1,40})?")
+
+
+# Where someone lives, in lower case: "they rent a place in paradise now", "elle habite à beaupré"
+RESIDENCE = re.compile(
+    r"(?i)\b(?:lives?|lived|living|moved|moving|move|grew\s+up|rents?|rented|renting|stays?|stayed|staying|"
+    r"(?:a|the)\s+(?:place|house|apartment|trailer|room)|habite|habitent|vit|vivent|demeure|déménagée?s?|demenagee?s?|installée?s?)"
+    r"\s+(?:(?:out|up|down|back)\s+)?(?:in|to|at|à|a|au|near)\s+([a-zà-ÿ][\w'’-]{3,})"
+    r"(?=\s*(?:[.,;!?)]|$|\s(?:now|with|since|for|near|and|et|avec|depuis|maintenant|près|pres|chez)\b))")
+# Lower-case towns count only after one of these: "she moved to steinbach", "il habite à amqui"
+_LOWER_TOWN_AFTER = frozenset("in from to near around outside at a au en dans de vers pres proche".split())
+
+
+def _gazetteer(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
+    """Towns of GeoNames (data/geonames_towns.txt), one to four words: capitalised anywhere, in lower
+    case after a place word."""
+    out = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        found = 0
+        for size in (4, 3, 2, 1):
+            if i + size > n:
+                continue
+            if any(not re.fullmatch(r" |-|\. ?|['’]s ", text[tokens[j].end:tokens[j + 1].start]) for j in range(i, i + size - 1)):
+                continue
+            key = " ".join(t.key for t in tokens[i:i + size])
+            if key in lex.towns:
+                found = size
+                break
+        if found:
+            first = tokens[i]
+            prev = tokens[i - 1] if i else None
+            lower_ok = prev is not None and prev.key in _LOWER_TOWN_AFTER and text[prev.end:first.start] == " " \
+                and (found > 1 or not lex.is_word(first.key))
+            if (first.cap and not first.upper or lower_ok) and first.key not in lex.common:
+                out.append(Span(first.start, tokens[i + found - 1].end, "place", "place: GeoNames town"))
+            i += found
+        else:
+            i += 1
+    return out
 
 
 def _corner_ok(piece: str, explicit: bool, lex: Lexicon) -> bool:
@@ -162,8 +276,12 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Sp
             out.append(Span(m.start(g), m.end(g), "place", "place: street corner"))
     for m in RESERVE.finditer(text):
         head = fold_same_length(m.group()).split()
-        if head and head[0] not in PEOPLES and not all(w in PEOPLES or w in ("nation", "reserve", "rez") for w in head):
+        if head and head[0] not in lex.not_a_place and not all(w in lex.not_a_place or w in ("nation", "reserve", "rez") for w in head):
             out.append(Span(m.start(), m.end(), "place", "place: reserve or First Nation"))
+    out += _gazetteer(tokens, text, lex)
+    for m in RESIDENCE.finditer(text):
+        if fold_same_length(m.group(1)) in lex.word_towns:
+            out.append(Span(*m.span(1), "place", "place: town named like a word, after 'lives in'"))
     for i, tok in enumerate(tokens):
         if not _name_like(tok, lex) or tok.upper:
             continue
@@ -172,8 +290,16 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Sp
             if tok.key in lex.first and tok.key not in lex.places:
                 continue
             j = i
-            while j + 1 < len(tokens) and _name_like(tokens[j + 1], lex) and _gap_ok(text, tokens[j], tokens[j + 1]):
-                j += 1
+            while True:
+                if j + 1 < len(tokens) and _name_like(tokens[j + 1], lex) and _gap_ok(text, tokens[j], tokens[j + 1]):
+                    j += 1
+                # "Portage la Prairie", "Grand-Mère de Shawinigan", "Niagara-on-the-Lake": a particle between capitals
+                elif j + 2 < len(tokens) and tokens[j + 1].key in PLACE_PARTICLES and _name_like(tokens[j + 2], lex) \
+                        and not tokens[j + 2].upper and text[tokens[j].end:tokens[j + 1].start] == " " \
+                        and text[tokens[j + 1].end:tokens[j + 2].start] == " ":
+                    j += 2
+                else:
+                    break
             out.append(Span(tok.start, tokens[j].end, "place", "place: after a place word"))
         elif re.match(r"(?:Saint|Sainte|St|Ste)-[A-ZÀ-Þ]", tok.text) and not (prev and prev.cap and not prev.sent_start):
             out.append(Span(tok.start, tok.end, "place", "place: Saint-X"))
