@@ -310,3 +310,15 @@ def test_lower_case_titles_that_are_no_word():
 def test_french_departement_slang_and_city_districts():
     assert removed("ils vivent dans le 9-3 depuis, elle habite dans le 13e.", "fr") == ["9-3", "13e"]
     assert removed("au 2e étage, dans le 2e cas, il est au 3e.", "fr") == []
+
+
+def test_words_about_handles_and_symbols_are_kept():
+    """'handle' as a verb, 'pseudonym' (not 'pseudo' + a handle) and a lone Greek letter stay;
+    a handle after `c'est` goes."""
+    from domain import redact
+
+    for text, lang in (("Members handle resistance there.", "en"), ("Stored under a pseudonym, never a name.", "en"),
+                       ("Σ is the total of the columns.", "en")):
+        assert not redact.scrub(text, lang).replacements, text
+    assert "jess.lvsq" not in redact.scrub("son pseudo c'est jess.lvsq", "fr").render(lambda k: "[x]")
+    assert "Δημήτρης" not in redact.scrub("Δημήτρης called me.", "en").render(lambda k: "[x]")

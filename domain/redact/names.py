@@ -80,6 +80,13 @@ OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06f
                           r"\u0e00-\u0e7f\u1200-\u137f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+"
                           r"(?:[ \u00b7\u30fb][\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u097f"
                           r"\u0e00-\u0e7f\u1200-\u137f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+){0,3}")
+
+
+def _greek_symbol(found: str) -> bool:
+    """One Greek letter alone is a symbol (Σ for a total, μ, π), not a name."""
+    return len(found) == 1 and "\u0370" <= found <= "\u03ff"
+
+
 # Labels of a case-file header or a form whose value is a person's name
 FIELD_LABELS = frozenset("""
 client cliente usager usagere patient patiente name nom prenom mother father mere pere child enfant worker
@@ -477,7 +484,8 @@ def find(tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int
     f.extend()
     f.propagate()
     out = f.spans()
-    out += [Span(*m.span(), "name", "name: a script other than Latin") for m in OTHER_SCRIPT.finditer(text)]
+    out += [Span(*m.span(), "name", "name: a script other than Latin") for m in OTHER_SCRIPT.finditer(text)
+            if not _greek_symbol(m.group())]
     for m in INITIALS.finditer(text):
         if m.group().rstrip(".").replace(" ", "") not in lex.not_initials:
             out.append(Span(*m.span(), "name", "name: initials"))

@@ -30,7 +30,7 @@ _PLATFORM = r"(?:Instagram|Insta|IG|TikTok|Snapchat|Snap|Facebook|FB|Twitter|X|T
 HANDLE_CONTEXT = re.compile(
     rf"(?i:\b{_PLATFORM}\b(?:\s+(?:account|profile|handle|username|page|compte|profil))?"
     r"(?:\s*(?:as|under|sous(?:\s+le\s+(?:nom|pseudo))?|comme|named|nommé|appelé|is|est|c'est|c’est|it's|handle|:|-|=|\()\s*|\s+)"
-    r"|\b(?:username|user\s*name|handle|pseudo|nom\s+d'utilisateur|alias\s+en\s+ligne)\s*(?:is|est|:|=)?\s*)"
+    r"|\b(?:username|user\s*name|handle|pseudo|nom\s+d'utilisateur|alias\s+en\s+ligne)\b\s*(?:is|est|c'est|c’est|it's|:|=)?\s*)"
     r"(@?[A-Za-z0-9_][A-Za-z0-9_.]{1,40}[A-Za-z0-9_](?:#\d{4})?)"
 )
 # Platform-shaped handles without a platform named: Discord's name#1234, reddit's u/name.
@@ -219,7 +219,7 @@ def contacts(text: str) -> list[Span]:
             if not _NOT_HANDLES.fullmatch(m.group()) and not _words_joined(m.group())]
     for m in HANDLE_CONTEXT.finditer(text):
         handle = m.group(1)
-        explicit = m.group(0)[: m.start(1) - m.start()].strip().lower().endswith(("as", "under", "nom", "pseudo", ":", "=", "is", "est", "handle", "username", "(", "gamertag", "tag"))
+        explicit = m.group(0)[: m.start(1) - m.start()].strip().lower().endswith(("as", "under", "nom", "pseudo", ":", "=", "is", "est", "it's", "username", "(", "gamertag", "tag"))
         if handle.lower() in _FUNCTION_WORDS:
             continue  # "son pseudo sur Discord", "his snap is on…"
         if explicit or not handle.isalpha() or not handle.islower():
