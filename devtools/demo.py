@@ -229,6 +229,9 @@ async def checkin(dm: str, member: Member, bot_id: str) -> None:
     await exchange(member, "member (DM)", dm, "4 3 3 1 n", bot_id)
     await exchange(member, "member (DM)", dm, "I called Nadia's shelter worker before the custody hearing and "
                                               "we planned the handover together.", bot_id)
+    await exchange(member, "member (DM)", dm, "ping", bot_id)
+    print("   (a command in the middle of the check-in runs, and the check-in waits where it was; one left\n"
+          "    unfinished is forgotten after [checkins].draft_hours, and the member is told)")
     await exchange(member, "member (DM)", dm, "#collab.risk", bot_id)
     await exchange(member, "member (DM)", dm, "yes", bot_id)
     await exchange(member, "member (DM)", dm, "myimpacts", bot_id)
