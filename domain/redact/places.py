@@ -263,7 +263,7 @@ def _corner_ok(piece: str, explicit: bool, lex: Lexicon) -> bool:
                or w in lex.first or w in lex.surnames) for w in words) and any(not lex.is_word(w) for w in words)
 
 
-def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Span]:
+def places(tokens: list[Token], text: str, folded: str, lex: Lexicon, lang: str = "fr") -> list[Span]:
     out = []
     for m in phrase_regex(lex.places).finditer(folded):
         if text[m.start()].isupper() or _lower_place_ok(m, text, lex):
@@ -286,7 +286,9 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Sp
         if not _name_like(tok, lex) or tok.upper:
             continue
         prev = tokens[i - 1] if i else None
-        if prev and prev.key in LOCATIVES and text[prev.end:tok.start] in (" ", " de ", " d'"):
+        # "a" without its accent is "à" only in French: in English it is the article ("a Form 8")
+        if prev and prev.key in LOCATIVES and text[prev.end:tok.start] in (" ", " de ", " d'") \
+                and not (prev.text.lower() == "a" and lang == "en"):
             if tok.key in lex.first and tok.key not in lex.places:
                 continue
             j = i
