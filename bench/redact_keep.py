@@ -277,6 +277,243 @@ the court date is coming up
 the hearing got adjourned
 the trial is set for the fall
 family court vs criminal court, she's in both
+Hi all, quick one before the weekend.
+Thanks, talk soon
+Cheers and take care of yourselves
+Sent from my iPhone
+Background: mom and three kids, dad recently released
+Context: the family has been known to us for two years
+Update: she's still at the shelter
+Note: the kids don't know about the new place
+Dad says he's changed. Mom isn't so sure.
+Kids are with the maternal grandmother for now.
+Police were called by a neighbour.
+Court is in three weeks.
+Shelter staff noticed marks on her neck.
+Nothing in the file mentions the firearms.
+Also, she asked whether she can take the kids out of the province.
+The Crown wants to proceed without her testimony.
+Family Court ordered supervised access.
+Child Protection opened an investigation.
+Legal Aid approved her certificate.
+Victim Services called her this morning.
+Emergency Room staff documented the injuries.
+Social Assistance covers her rent, barely.
+the Criminal Code has a section on criminal harassment
+under the Divorce Act family violence is now a factor
+the Youth Criminal Justice Act applies to the 15 year old
+the Mental Health Act form was signed
+Form 1 was done at the hospital
+the Children's Aid worker came by
+CAS has an open file
+CFS is involved too
+the RCMP took the report
+the OPP responded
+CPS got involved after the school called
+IPV and substance use, classic co-occurrence
+MHP and AP on both sides
+ACEs score for the kids is high
+PTSD, anxiety, depression, she has all three
+ADHD diagnosis for the middle one
+ASD assessment pending for the youngest
+FASD is suspected
+ODSP application in progress
+EI ran out last month
+CERB repayment is stressing her out
+CCB is her only income
+SIN card was taken by him
+OHIP card is missing too
+ID documents are all at his place
+NCO is in place until the trial
+EPO expired yesterday
+Big picture, she's doing better than last year.
+Long story short, he found out where she works.
+Bottom line: she needs a lawyer.
+Worst case, the kids go into care.
+Best case, she gets sole custody.
+Plan A is the shelter, Plan B is her sister.
+Step one is a safety plan.
+Red flags everywhere.
+Green light from the supervisor to go ahead.
+Golden rule: never do a joint session with the abuser.
+Tough week for everyone.
+Brave of her to tell the teacher.
+Happy to share our intake form if it helps.
+Sorry, I meant the other program.
+Honestly no idea what the judge will do.
+Sadly the order was not renewed.
+Luckily the kids were at school.
+Apparently he's been bragging about it.
+Basically she's on her own.
+Mostly the kids seem ok.
+Rarely does she miss a session.
+Never seen a case like this.
+Every time she leaves he finds her.
+Patience is running thin on the team.
+Trust takes time with her.
+Faith got her through it, she says.
+Love bombing after every incident.
+Grace under pressure, honestly.
+Hope you all had a good week.
+Will update next week.
+May I ask how you handled the custody piece?
+June is when the trial starts.
+Bill is in front of the senate, not law yet.
+Sue the landlord? probably not worth it.
+Mark my words, he'll breach again.
+Frank discussion with the supervisor today.
+Rob her of her independence, that's his pattern.
+Jack up the safety plan, he's escalating.
+Carol singing at the school concert, he showed up.
+Pat on the back for the team.
+Art therapy helped the kids.
+Iris scans at the border, she's terrified of travel.
+Holly and ivy decorations, he ripped them down.
+Violet bruises on her arms in the photos.
+Crystal clear that she wants out.
+Amber alert level worry, but he hasn't taken them.
+Heather from the garden, she brought it to group.
+Daisy chain of referrals and nobody helps.
+Penny pinching because he gives her nothing.
+Sandy beaches, that's where he wants to move them.
+Misty eyed when she talked about her mom.
+Summer camp could give the kids a break.
+Autumn is when the trouble started.
+Winter tires, he won't let her buy them.
+Spring break custody is contested.
+Dawn raids are not what we want here.
+Max contact is one call a week.
+Drew up a new plan with her.
+Rocky road ahead.
+Chase him for child support? she's scared to.
+Grant applications for the program are due.
+Miles away from family, that's the hardest.
+Page three of the report is missing.
+Ray of hope: the school is on board.
+Sterling work by the outreach worker.
+Wade through the paperwork with her.
+Hunter safety course, he says, so he can keep the guns.
+Forrest Gump is his favourite movie, she said, odd detail.
+the worker said she'd call back
+the dad is pushing for 50/50
+the mom's lawyer filed a motion
+her counsellor thinks she's ready
+my colleague in mental health has ideas
+our team lead approved it
+the intake worker flagged risk
+the ER doctor called it in
+his probation officer knows
+the crown attorney met her
+the victim witness worker is kind
+the family doctor has been great
+the public health nurse visits weekly
+the youth worker at school helps the teen
+the elder offered ceremony
+the band office can help with housing
+the reserve has no shelter, she'd have to leave
+the northern community has one nurse
+the fly-in community has no police at night
+she lives in a small town, everybody knows everybody
+they moved to the city last year
+she grew up on the east coast
+he's from out west
+they live out in the country
+they're up north now
+down south the services are better
+in the suburbs there's no transit
+the rural county has one bus a day
+she lives in the downtown core
+they rent in a basement apartment
+the condo is his
+a trailer park outside town
+a farm an hour away
+she takes the bus to the mall
+the food bank helps
+the library is her safe spot
+the church basement hosts the group
+the community centre has a program for kids
+the rec centre has free swim
+the school gym is where the exchange happens
+the police station lobby is the exchange point now
+the courthouse is an hour away
+the hospital is across town
+she's on Ontario Works and it's not enough
+Jordan's Principle could cover the assessment
+the Gladue report is being prepared
+Clare's Law disclosure came back positive
+the Duluth model is what our group uses
+Caring Dads has a group starting
+Safe & Together is our framework
+Signs of Safety mapping with the family
+Circle of Security parenting for mom
+Triple P was offered but she declined
+ODARA score was 7
+the Danger Assessment showed 18 points
+he sells stuff on Kijiji and Facebook Marketplace
+he tracks her with Life360
+she messaged me on WhatsApp
+he met her at Tim Hortons for the exchange
+the exchange happens at the Walmart parking lot
+Service Canada lost her file
+IRCC hasn't answered about the permit
+CBSA detained him last year
+CRA sent the benefit to his account
+Kids Help Phone is what the teen uses
+the Assaulted Women's Helpline was busy
+Indigenous Services Canada funds the program
+she uses Uber to get to court
+Google Maps history showed where she went
+he posted on Instagram about her
+the Family Law Act lets her ask for exclusive possession
+a Form 8 application was filed
+she's waiting for her PR card
+Canada Child Benefit and GST credit
+the CCAS worker was supportive
+the OCL lawyer for the kids
+the Office of the Children's Lawyer got involved
+Bail hearing is Thursday morning
+the Superior Court of Justice, family branch
+the Ontario Court of Justice handles the criminal side
+Provincial Court is where the peace bond is
+the Human Rights Tribunal complaint
+Landlord and Tenant Board hearing is coming
+the Residential Tenancies Act lets her break the lease
+Employment Insurance sickness benefits
+the Crisis Text Line helped at night
+text 686868 for the crisis line
+call 211 for services
+dial 988 for the suicide crisis line
+the 24/7 helpline number is on the poster
+grade 9 at the public high school
+her son is in kindergarten, JK
+a Catholic school board
+the French immersion program
+she's at university, second year nursing
+he's in college for welding
+the Friendship Centre runs a men's group
+Native Women's Association has resources
+Métis Nation has a family program
+Inuit women's shelter would be better for her
+she's First Nations, status card
+he is Black and worried about police
+South Asian community pressure
+she's Muslim, wears hijab
+he's Catholic, divorce is taboo
+the Pentecostal church supports him
+Ramadan is coming
+Diwali at his parents'
+Eid celebration got tense
+Lunar New Year visit went badly
+they speak Tagalog at home
+she speaks Punjabi and some English
+interpreter for Tigrinya
+he speaks Arabic, she speaks Farsi
+they're Syrian refugees
+from the Philippines originally
+she came from Mexico two years ago
+his family is in India
+the kids were born in Canada
+she's American, here on a visa
 """
 
 WRITTEN_FR = """\
@@ -508,6 +745,74 @@ la rivière déborde chaque printemps
 elle vit en région, loin de tout
 en milieu rural, les services sont rares
 en ville, c'est plus facile d'avoir des services
+elle est sur l'aide sociale, c'est pas assez
+l'IVAC a accepté sa demande
+le Tribunal administratif du logement a une audience
+la RAMQ a bloqué sa carte
+Revenu Québec envoie l'allocation au père
+Éducaloi a de bonnes fiches
+Juripop peut l'aider
+SOS violence conjugale a répondu tout de suite
+Tel-jeunes pour l'ado
+Jeunesse, J'écoute aussi
+Info-Santé au 811
+la SAAQ a son adresse, c'est un problème
+Services Québec a perdu son dossier
+la Loi sur la protection de la jeunesse s'applique
+le Code civil du Québec prévoit ça
+le Code criminel, article 264
+la Charte des droits
+le Centre jeunesse a un éducateur sur le dossier
+elle est suivie en CLSC
+le CIUSSS a fermé le dossier
+le CAVAC l'accompagne à la cour
+le DPCP a porté des accusations
+la Cour du Québec, chambre de la jeunesse
+la Cour supérieure pour la garde
+la Cour municipale pour les menaces
+l'Office municipal d'habitation a une liste d'attente
+le HLM est plein
+elle a une place en maison de 2e étape
+le programme Alternative jeunesse
+la banque alimentaire du quartier
+le centre de femmes offre des ateliers
+l'organisme communautaire famille
+la maison des jeunes ferme à 21 h
+le CPE a une place pour la petite
+l'école primaire du quartier
+au secondaire, il décroche
+elle est au cégep en soins infirmiers
+il fait un DEP en mécanique
+elle est à l'université en travail social
+elle parle arabe et un peu français
+ils sont arrivés d'Haïti il y a trois ans
+elle vient du Maroc
+la famille est algérienne
+ils sont demandeurs d'asile
+elle est autochtone, innue
+il est atikamekw
+la communauté crie
+ils sont musulmans pratiquants
+le ramadan commence
+la fête de l'Aïd s'est mal passée
+à Noël, chez ses parents
+le jour de l'An a dégénéré
+la Saint-Jean-Baptiste, il était saoul
+le 24 juin, c'est férié
+en 5e secondaire
+en maternelle 4 ans
+le bulletin de la 2e étape
+la TS scolaire fait un suivi
+la psy du CLSC
+l'infirmière de la GMF
+le médecin de l'urgence
+la policière du poste de quartier
+l'enquêteur des crimes majeurs
+la sergente-détective a appelé
+le procureur aux poursuites criminelles
+l'avocate de l'aide juridique
+la médiatrice familiale
+l'expert psychosocial de la cour
 """
 
 # Placeholders in the bot's strings ("{label}", "{n}") are not prose
