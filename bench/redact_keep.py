@@ -514,6 +514,59 @@ she came from Mexico two years ago
 his family is in India
 the kids were born in Canada
 she's American, here on a visa
+she went to Costco with the kids
+we referred her to Legal Aid
+she called Victim Services twice
+staying at Grandma's for the week
+she called Mom right after
+they went to Church on sunday
+he showed up at Christmas Eve dinner
+the case went to Court last week
+referred to Family Services for parenting support
+she called CAS herself
+we called Children's Aid together
+referred to Addiction Services
+he goes to AA on tuesdays
+she attends Al-Anon meetings
+attending Mass helps her
+we called the Crown about the bail
+the family came from Syria in 2016
+he went back to South Sudan for a month
+she works with Canada Post
+we went to Service Canada for her SIN
+the exchange is at Tim Hortons now
+she got a voucher from the Salvation Army
+referred to Planned Parenthood for the appointment
+she went to Emergency with a head injury
+contacted Immigration about her status
+we joined on Zoom
+he called Uber to get her home
+she posted on Facebook about him
+she called Telehealth at night
+went to Urgent Care for the kid's arm
+called Poison Control after the pills
+referred to Public Health for the baby
+he attends Sunday school with his gran
+she called Crime Stoppers anonymously
+referred to Mental Health and Addictions
+she's going to Legal Aid Ontario tomorrow
+he went to Walmart and bought a phone
+she contacted Employment Insurance
+she went to the Family Court registry
+they sent her to Social Services
+called Kids Help Phone with her daughter
+the worker from Child Protection came by
+the counsellor at Mental Health says she's coping
+she's on the waitlist at Housing
+intake at Detox is at 9
+the program at Probation is mandatory
+referred to the Women's Centre
+called 911 then the Crisis Line
+she's with Bell, he has access to the account
+staying at a Motel 6 off the highway
+we went to Ikea for furniture
+he went to Home Depot and bought rope
+she went to Shoppers for her meds
 """
 
 WRITTEN_FR = """\
@@ -813,6 +866,39 @@ le procureur aux poursuites criminelles
 l'avocate de l'aide juridique
 la médiatrice familiale
 l'expert psychosocial de la cour
+elle est allée chez Costco avec les enfants
+on l'a référée à l'Aide juridique
+elle a appelé Info-Social
+elle va chez Maman ce soir
+elle est suivie par la DPJ
+elle a été référée au CLSC
+il va aux AA le mardi
+elle fréquente les Alcooliques Anonymes
+elle est allée chez Jean Coutu pour ses médicaments
+hébergée à Montréal pour l'instant
+elle est retournée à Québec chez sa mère
+on a contacté Revenu Québec pour l'allocation
+elle va chez Walmart avec lui
+à Pâques il était là
+elle va à la Saint-Jean avec les enfants
+il est allé au Palais de justice
+l'intervenante du CAVAC l'accompagne
+l'équipe de la DPJ est au courant
+elle a appelé SOS violence conjugale
+elle a contacté la SAAQ pour son permis
+suivie à la Clinique externe de psychiatrie
+suivie par l'Urgence psychosociale
+référée au Service de police
+elle est inscrite à l'École des adultes
+elle va chez Desjardins pour son compte
+il va au Maxi faire l'épicerie
+la TS du CIUSSS a appelé
+l'intervenante de la Protection de la jeunesse
+elle est allée à l'Urgence
+hébergée chez Grand-maman
+le groupe du Centre jeunesse
+elle a appelé Tel-jeunes
+elle va chez Tim Hortons après l'école
 """
 
 # Placeholders in the bot's strings ("{label}", "{n}") are not prose

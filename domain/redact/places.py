@@ -126,6 +126,7 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
                 # "Samira Haddad's shelter worker" is a person's shelter; "St. Brigid's parish" is a parish
                 out.append(Span(tokens[j].start, tok.end, "organization", "organization: name and tail word"))
     out += _lower_names_with_tails(tokens, text, lex)
+    out += cued_organizations(tokens, text, lex)
     out += [Span(*m.span(), "organization", "organization: head word and Saint-X in lower case") for m in HEAD_SAINT.finditer(text)]
     out += [Span(*m.span(), "organization", "organization: police station number") for m in STATIONS.finditer(text)]
     for m in POLICE_OF.finditer(text):
@@ -286,6 +287,8 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon, lang: str 
         if not _name_like(tok, lex) or tok.upper:
             continue
         prev = tokens[i - 1] if i else None
+        if tok.key in GENERIC_SERVICE or tok.key in lex.keep:
+            continue  # "went to Court", "referred to Public Health", "à Pâques"
         # "a" without its accent is "à" only in French: in English it is the article ("a Form 8")
         if prev and prev.key in LOCATIVES and text[prev.end:tok.start] in (" ", " de ", " d'") \
                 and not (prev.text.lower() == "a" and lang == "en"):
@@ -305,4 +308,92 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon, lang: str 
             out.append(Span(tok.start, tokens[j].end, "place", "place: after a place word"))
         elif re.match(r"(?:Saint|Sainte|St|Ste)-[A-ZÀ-Þ]", tok.text) and not (prev and prev.cap and not prev.sent_start):
             out.append(Span(tok.start, tok.end, "place", "place: Saint-X"))
+    return out
+
+
+# --- organisations named by context (issue 22, third round) ---------------------------------
+# Practitioners name a shelter or a programme by its bare name, often made of everyday words
+# ("staying at New Beginnings", "hébergée à La Clé des Champs", "suivie par Le Phare"). After one
+# of these cues a capitalised phrase is the organisation's name. Strong cues take one word
+# ("the counsellor at Pathways"); "at", "from", "to", "with" alone need two capitalised words.
+_STRONG_CUE = re.compile(
+    r"(?i)(?:\b(?:stay(?:s|ing|ed)?|housed|sheltered|a\s+bed|intake|placed|admitted|enrolled|volunteers?|volunteering|"
+    r"counsell?or|counsell?ing|worker|workers|staff|folks|people|program|programme|group|waitlist|wait\s+list|advocate|"
+    r"outreach|services?|therapist|coordinator|facilitator|intervenor)\s+(?:at|from|with|through|of)"
+    r"|\b(?:referr(?:ed|al|als|ing)?|refer|sent|went|goes|going|go|brought|took\s+her|drove\s+her|walked\s+her)\s+(?:her\s+|him\s+|them\s+|the\s+kids\s+)?(?:to|by|over\s+to)"
+    r"|\b(?:attends?|attending|attended|housed\s+through|called|calling|phoned|contacted|joined|through)"
+    r"|\b(?:hébergée?s?|hebergee?s?|logée?s?|référée?s?|referee?s?|suivie?s?|inscrite?s?|accompagnée?s?|accompagnee?s?|"
+    r"va|vont|allée?s?|allee?s?|aller|retournée?|retourne|envoyée?)\s+(?:à|a|au|aux|chez|par|vers|dans)"
+    r"|\b(?:fréquente(?:nt)?|frequente(?:nt)?|appelé|appele|contacté|contacte|rejoint|chez)"
+    r"|\b(?:intervenante?s?|ts|travailleuse|travailleur|éducatrice|educatrice|équipe|equipe|membre|bénévole|benevole|"
+    r"programme|ateliers?|groupe|suivi|hébergement|hebergement)\s+(?:de|du|d['’]|à|au|chez))"
+    r"\s+$")
+_WEAK_CUE = re.compile(r"(?i)\b(?:at|from|to|with|à|au|de|du)\s+$")
+# Words of a sector or a service type: a phrase made only of these is no organisation's name
+# ("referred to Legal Aid", "went to Family Court", "called Victim Services")
+GENERIC_SERVICE = frozenset("""
+family court legal aid services service social mental health public child children's children youth protection victim victims
+emergency emerg er room crisis line housing income assistance works police school board hospital clinic shelter program
+programme group detox rehab treatment addiction addictions care daycare welfare department office unit team community centre
+center justice crown probation parole immigration settlement newcomer newcomers women's men's women men home work church mass
+grade therapy intake counselling counseling court's aid de du des la le les l d of the and for et pour mom dad mum ma
+maman papa protection jeunesse santé sante services sociaux urgence cour tribunal police sûreté aide juridique hôpital hopital
+école ecole garderie travail église eglise messe dpj clsc cisss ciusss cavac ivac
+clinique palais urgent urgence control grand-maman grand-papa grandma grandpa granny nana gran public
+""".split())
+_ARTICLE = re.compile(r"(?:the|The|La|Le|Les|la|le|les)\s|[Ll]['’]")
+_INNER = frozenset("de du des d of the and for et pour en on by aux au a sur".split())
+
+
+def cued_organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
+    from domain.redact.names import ROLES, TITLES
+    out = []
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if not (tok.cap or tok.upper) or tok.sent_start:
+            continue
+        lead = text[max(0, tok.start - 4):tok.start]
+        art = _ARTICLE.search(lead)
+        art_start = tok.start - (len(lead) - art.start()) if art and art.end() == len(lead) else tok.start
+        before = text[max(0, art_start - 60):art_start]
+        strong = bool(_STRONG_CUE.search(before))
+        if not strong and not _WEAK_CUE.search(before):
+            continue
+        if i > 0 and (tokens[i - 1].cap or tokens[i - 1].upper) and tokens[i - 1].end >= art_start - 1 and not tokens[i - 1].sent_start:
+            continue  # inside a longer capitalised phrase: its own start decides
+        j = i
+        while j + 1 < n and j - i < 5:
+            gap = text[tokens[j].end:tokens[j + 1].start]
+            nxt = tokens[j + 1]
+            if tokens[j].possessive:
+                break
+            if (nxt.cap or nxt.upper) and re.fullmatch(r" |-|\s?[Ll]['’]|\s?[Dd]['’]", gap) and not nxt.sent_start:
+                j += 1
+            elif nxt.key in _INNER and gap == " " and j + 2 < n and (tokens[j + 2].cap or tokens[j + 2].upper) \
+                    and re.fullmatch(r" |\s?[Ll]['’]|['’]", text[nxt.end:tokens[j + 2].start]) and j + 1 - i < 5:
+                j += 2
+            else:
+                break
+        words = tokens[i:j + 1]
+        caps = [t for t in words if t.cap or t.upper]
+        phrase = fold_same_length(text[art_start:words[-1].end])
+        bare = " ".join(t.key for t in words)
+        if phrase in lex.keep or bare in lex.keep or all(t.key in lex.keep or t.key in GENERIC_SERVICE for t in words):
+            continue
+        first = words[0]
+        if first.key in lex.months or first.key in ROLES or first.key in TITLES or first.key in lex.common and len(caps) == 1:
+            continue
+        if any(t.key in lex.keep for t in caps) and len(caps) == 1:
+            continue
+        # names of people and towns are the other rules' business ("called Marie", "went to Rimouski")
+        if all((lex.is_first(t.key) or lex.is_surname(t.key) or t.key in lex.places or t.key in lex.towns)
+               for t in caps):
+            continue
+        if len(caps) == 1 and not strong:
+            continue
+        if len(caps) == 1 and len(first.text) == 1:
+            continue  # "staying at the Y": a letter alone
+        if len(caps) == 1 and first.upper:
+            continue  # an acronym alone: a sector or a service type as often as a name
+        out.append(Span(art_start, words[-1].end, "organization", "organization: a name after an organisation cue (staying at, hébergée à)"))
     return out
