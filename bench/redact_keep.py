@@ -567,6 +567,34 @@ staying at a Motel 6 off the highway
 we went to Ikea for furniture
 he went to Home Depot and bought rope
 she went to Shoppers for her meds
+it's in the Criminal Code now
+as defined in the Divorce Act
+under the Mental Health Act he was held
+it's in the Charter
+the judge referred to the Family Law Act
+she found comfort in the Bible
+we sent it to the Crown on friday
+they asked the Children's Aid to step in
+she posted in the Facebook group
+mentioned in the Gladue report
+they moved from the Philippines
+he went to the States for work
+she went to the Emergency department
+it's in the Youth Criminal Justice Act
+he's in the Canadian Armed Forces
+in the Danger Assessment she scored high
+in the Safety Plan we wrote together
+it's covered in the Protocol
+near the Trans-Canada highway
+in the Intake Form there's a box for that
+she lives in the North
+out in the Prairies it's different
+in the Maritimes services are spread out
+he served in the Forces
+in the Old Testament sense, he says
+to the Supreme Court
+in the ODARA manual
+from the Ministry of Children
 """
 
 WRITTEN_FR = """\

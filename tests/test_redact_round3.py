@@ -36,3 +36,17 @@ def test_an_organisation_after_a_cue_is_removed(lang, text, name):
 ])
 def test_services_brands_and_words_after_cues_are_kept(lang, text):
     assert scrub(text, lang).replacements == ()
+
+
+def test_a_neighbourhood_after_the_is_removed():
+    res = scrub("they rent a place in the Glebe now", "en")
+    assert "Glebe" not in res.text
+
+
+@pytest.mark.parametrize("text", [
+    "it's in the Charter", "in the Safety Plan we wrote together", "near the Trans-Canada highway",
+    "he went to the States for work", "to the Supreme Court", "from the Ministry of Children",
+    "out in the Prairies it's different", "she lives in the North",
+])
+def test_laws_regions_and_documents_after_the_are_kept(text):
+    assert scrub(text, "en").replacements == ()

@@ -280,6 +280,7 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon, lang: str 
         if head and head[0] not in lex.not_a_place and not all(w in lex.not_a_place or w in ("nation", "reserve", "rez") for w in head):
             out.append(Span(m.start(), m.end(), "place", "place: reserve or First Nation"))
     out += _gazetteer(tokens, text, lex)
+    out += the_places(tokens, text, lex)
     for m in RESIDENCE.finditer(text):
         if fold_same_length(m.group(1)) in lex.word_towns:
             out.append(Span(*m.span(1), "place", "place: town named like a word, after 'lives in'"))
@@ -287,8 +288,6 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon, lang: str 
         if not _name_like(tok, lex) or tok.upper:
             continue
         prev = tokens[i - 1] if i else None
-        if tok.key in GENERIC_SERVICE or tok.key in lex.keep:
-            continue  # "went to Court", "referred to Public Health", "à Pâques"
         # "a" without its accent is "à" only in French: in English it is the article ("a Form 8")
         if prev and prev.key in LOCATIVES and text[prev.end:tok.start] in (" ", " de ", " d'") \
                 and not (prev.text.lower() == "a" and lang == "en"):
@@ -305,6 +304,8 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon, lang: str 
                     j += 2
                 else:
                     break
+            if all(t.key in GENERIC_SERVICE or t.key in lex.keep for t in tokens[i:j + 1]):
+                continue  # "went to Court", "referred to Public Health", "à Pâques": no place
             out.append(Span(tok.start, tokens[j].end, "place", "place: after a place word"))
         elif re.match(r"(?:Saint|Sainte|St|Ste)-[A-ZÀ-Þ]", tok.text) and not (prev and prev.cap and not prev.sent_start):
             out.append(Span(tok.start, tok.end, "place", "place: Saint-X"))
@@ -339,7 +340,7 @@ center justice crown probation parole immigration settlement newcomer newcomers 
 grade therapy intake counselling counseling court's aid de du des la le les l d of the and for et pour mom dad mum ma
 maman papa protection jeunesse santé sante services sociaux urgence cour tribunal police sûreté aide juridique hôpital hopital
 école ecole garderie travail église eglise messe dpj clsc cisss ciusss cavac ivac
-clinique palais urgent urgence control grand-maman grand-papa grandma grandpa granny nana gran public
+clinique palais urgent urgence control ministry ministère ministere supreme grand-maman grand-papa grandma grandpa granny nana gran public
 """.split())
 _ARTICLE = re.compile(r"(?:the|The|La|Le|Les|la|le|les)\s|[Ll]['’]")
 _INNER = frozenset("de du des d of the and for et pour en on by aux au a sur".split())
@@ -396,4 +397,46 @@ def cued_organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Spa
         if len(caps) == 1 and first.upper:
             continue  # an acronym alone: a sector or a service type as often as a name
         out.append(Span(art_start, words[-1].end, "organization", "organization: a name after an organisation cue (staying at, hébergée à)"))
+    return out
+
+
+# "in the Glebe", "from the Annex", "out in the Beaches": a neighbourhood named by a capitalised
+# word after a place word and "the". Regions too big to identify and service words are no place.
+_THE_PLACE_CUE = re.compile(r"(?i)\b(?:lives?|lived|living|moved?|moving|grew\s+up|rents?|rented|renting|stays?|stayed|staying|"
+                            r"house|apartment|place|room|from|over|out|up|down|back|works?|hangs?\s+out)"
+                            r"\s+(?:\w+\s+)?(?:in|to|from|near|around)\s+the\s+$")
+# ...and the name ends the phrase: "in the Glebe now", not "in the Safety Plan we wrote", "the Trans-Canada highway"
+_THE_PLACE_END = re.compile(r"\s*(?:[.,;!?)]|$|\s(?:now|with|since|for|area|neighbourhood|neighborhood|and|last|near|again|then|but|"
+                            r"or|at|on|until|where|because|a|lol|these|this|that|when|too|already|still)\b)")
+_NOT_THE_PLACE = frozenset("""
+states us uk north south east west northwest northeast southwest southeast maritimes prairies arctic territories gta
+interior island mainland coast valley bible quran koran gospel lord internet news media ministry government system
+military army navy forces province city country world philippines caribbean bahamas netherlands congo gambia
+middle far near end fall spring summer winter weekend morning evening night
+""".split())
+
+
+def the_places(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
+    from domain.redact.names import ROLES
+    out = []
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if not tok.cap or tok.upper or tok.sent_start or i == 0 or tokens[i - 1].key != "the":
+            continue
+        if not _THE_PLACE_CUE.search(text, max(0, tokens[i - 1].start - 16), tokens[i - 1].end + 1):
+            continue
+        j = i
+        while j + 1 < n and j - i < 2 and tokens[j + 1].cap and not tokens[j + 1].sent_start \
+                and text[tokens[j].end:tokens[j + 1].start] in (" ", "-"):
+            j += 1
+        words = tokens[i:j + 1]
+        if tokens[j].possessive or any(t.key in ORG_TAILS or t.key in ORG_HEADS for t in words):
+            continue  # "the Salvation Army's…", "the Horizon House": the organisation rules decide
+        if all(t.key in GENERIC_SERVICE or t.key in lex.keep or t.key in _NOT_THE_PLACE or t.key in ROLES
+               or t.key in lex.months for t in words):
+            continue
+        phrase = " ".join(t.key for t in words)
+        if phrase in lex.keep or "the " + phrase in lex.keep or not _THE_PLACE_END.match(text, words[-1].end):
+            continue
+        out.append(Span(tokens[i - 1].start, words[-1].end, "place", "place: 'the' and a capitalised name after a place word (in the Glebe)"))
     return out
