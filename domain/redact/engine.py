@@ -22,8 +22,12 @@ def find_all(text: str, lang: str = "en") -> list[Span]:
     protected = [m.span() for m in phrase_regex(lex.keep).finditer(folded)]
     protected += [m.span() for p in lex.keep_patterns for m in p.finditer(text)]
     shaped = [s for s in patterns.shaped(text, lex.not_an_id) if not (s.kind == "date" and lex.law_date.search(text, 0, s.start))]
+    # a platform's own product is no handle: "Facebook Marketplace", "Life360"
+    shaped = [s for s in shaped if not (s.kind == "handle" and _inside(s, protected))]
+    # nor does a kept number start an address: "call 911 then the Crisis Line", "a Motel 6 off the highway"
+    shaped = [s for s in shaped if not (s.kind == "address" and any(a <= s.start < b for a, b in protected))]
     orgs = places.organizations(tokens, text, lex)
-    where = places.places(tokens, text, folded, lex)
+    where = places.places(tokens, text, folded, lex, lang)
     guessed = [s for s in orgs + where if not _inside(s, protected)]
     # a gazetteer town does not stop the name rules: "M. Duchesne", "5390 Stafford Drives" stay names
     taken = [(s.start, s.end) for s in shaped + guessed if s.rule != "place: GeoNames town"]

@@ -263,7 +263,7 @@ class _Finder:
                     # a word in no name list ("the Fire Department came") needs a title, role or
                     # naming word before it; a speech verb after it is not enough
                     listed = ambiguous or lex.is_first(k) or lex.is_surname(k) or "'" in k
-                    self.name[i] = (self.context_before(i) or self._paren_after(i) or tok.possessive
+                    self.name[i] = (self.context_before(i) or self._paren_after(i) or tok.possessive and not self._title_after(i)
                                     or listed and self.context_after(i, strong=k in ABSTRACT or not ambiguous)
                                     or self._before_surname(i))
             else:
@@ -288,6 +288,16 @@ class _Finder:
                 if not self.name[i]:
                     self.why[i] = "lower-case word after a role or a verb of contact"
                     self.name[i] = self._lower_after_role(i) or self._lower_after_contact(i)
+
+    def _title_after(self, i: int) -> bool:
+        """"Native Women's Association", "Jordan's Principle": a word's possessive before a capitalised
+        everyday word that is no name is part of a title, not a person's."""
+        n = self.nxt(i, r"['’]s ")
+        if n is None:
+            return False
+        t = self.t[n]
+        return t.cap and not t.sent_start and self.lex.is_word(t.key) and not self.lex.is_first(t.key) \
+            and not self.lex.is_surname(t.key)
 
     def _lower_after_role(self, i: int) -> bool:
         """"her son gazza", "my client tommy", "the ex, darnell,": a lower-case word right after a role

@@ -126,6 +126,7 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
                 # "Samira Haddad's shelter worker" is a person's shelter; "St. Brigid's parish" is a parish
                 out.append(Span(tokens[j].start, tok.end, "organization", "organization: name and tail word"))
     out += _lower_names_with_tails(tokens, text, lex)
+    out += cued_organizations(tokens, text, lex)
     out += [Span(*m.span(), "organization", "organization: head word and Saint-X in lower case") for m in HEAD_SAINT.finditer(text)]
     out += [Span(*m.span(), "organization", "organization: police station number") for m in STATIONS.finditer(text)]
     for m in POLICE_OF.finditer(text):
@@ -263,7 +264,7 @@ def _corner_ok(piece: str, explicit: bool, lex: Lexicon) -> bool:
                or w in lex.first or w in lex.surnames) for w in words) and any(not lex.is_word(w) for w in words)
 
 
-def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Span]:
+def places(tokens: list[Token], text: str, folded: str, lex: Lexicon, lang: str = "fr") -> list[Span]:
     out = []
     for m in phrase_regex(lex.places).finditer(folded):
         if text[m.start()].isupper() or _lower_place_ok(m, text, lex):
@@ -279,6 +280,7 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Sp
         if head and head[0] not in lex.not_a_place and not all(w in lex.not_a_place or w in ("nation", "reserve", "rez") for w in head):
             out.append(Span(m.start(), m.end(), "place", "place: reserve or First Nation"))
     out += _gazetteer(tokens, text, lex)
+    out += the_places(tokens, text, lex)
     for m in RESIDENCE.finditer(text):
         if fold_same_length(m.group(1)) in lex.word_towns:
             out.append(Span(*m.span(1), "place", "place: town named like a word, after 'lives in'"))
@@ -286,7 +288,9 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Sp
         if not _name_like(tok, lex) or tok.upper:
             continue
         prev = tokens[i - 1] if i else None
-        if prev and prev.key in LOCATIVES and text[prev.end:tok.start] in (" ", " de ", " d'"):
+        # "a" without its accent is "à" only in French: in English it is the article ("a Form 8")
+        if prev and prev.key in LOCATIVES and text[prev.end:tok.start] in (" ", " de ", " d'") \
+                and not (prev.text.lower() == "a" and lang == "en"):
             if tok.key in lex.first and tok.key not in lex.places:
                 continue
             j = i
@@ -300,7 +304,139 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon) -> list[Sp
                     j += 2
                 else:
                     break
+            if all(t.key in GENERIC_SERVICE or t.key in lex.keep for t in tokens[i:j + 1]):
+                continue  # "went to Court", "referred to Public Health", "à Pâques": no place
             out.append(Span(tok.start, tokens[j].end, "place", "place: after a place word"))
         elif re.match(r"(?:Saint|Sainte|St|Ste)-[A-ZÀ-Þ]", tok.text) and not (prev and prev.cap and not prev.sent_start):
             out.append(Span(tok.start, tok.end, "place", "place: Saint-X"))
+    return out
+
+
+# --- organisations named by context (issue 22, third round) ---------------------------------
+# Practitioners name a shelter or a programme by its bare name, often made of everyday words
+# ("staying at New Beginnings", "hébergée à La Clé des Champs", "suivie par Le Phare"). After one
+# of these cues a capitalised phrase is the organisation's name. Strong cues take one word
+# ("the counsellor at Pathways"); "at", "from", "to", "with" alone need two capitalised words.
+_STRONG_CUE = re.compile(
+    r"(?i)(?:\b(?:stay(?:s|ing|ed)?|housed|sheltered|a\s+bed|intake|placed|admitted|enrolled|volunteers?|volunteering|"
+    r"counsell?or|counsell?ing|worker|workers|staff|folks|people|program|programme|group|waitlist|wait\s+list|advocate|"
+    r"outreach|services?|therapist|coordinator|facilitator|intervenor)\s+(?:at|from|with|through|of)"
+    r"|\b(?:referr(?:ed|al|als|ing)?|refer|sent|went|goes|going|go|brought|took\s+her|drove\s+her|walked\s+her)\s+(?:her\s+|him\s+|them\s+|the\s+kids\s+)?(?:to|by|over\s+to)"
+    r"|\b(?:attends?|attending|attended|housed\s+through|called|calling|phoned|contacted|joined|through)"
+    r"|\b(?:hébergée?s?|hebergee?s?|logée?s?|référée?s?|referee?s?|suivie?s?|inscrite?s?|accompagnée?s?|accompagnee?s?|"
+    r"va|vont|allée?s?|allee?s?|aller|retournée?|retourne|envoyée?)\s+(?:à|a|au|aux|chez|par|vers|dans)"
+    r"|\b(?:fréquente(?:nt)?|frequente(?:nt)?|appelé|appele|contacté|contacte|rejoint|chez)"
+    r"|\b(?:intervenante?s?|ts|travailleuse|travailleur|éducatrice|educatrice|équipe|equipe|membre|bénévole|benevole|"
+    r"programme|ateliers?|groupe|suivi|hébergement|hebergement)\s+(?:de|du|d['’]|à|au|chez))"
+    r"\s+$")
+_WEAK_CUE = re.compile(r"(?i)\b(?:at|from|to|with|à|au|de|du)\s+$")
+# Words of a sector or a service type: a phrase made only of these is no organisation's name
+# ("referred to Legal Aid", "went to Family Court", "called Victim Services")
+GENERIC_SERVICE = frozenset("""
+family court legal aid services service social mental health public child children's children youth protection victim victims
+emergency emerg er room crisis line housing income assistance works police school board hospital clinic shelter program
+programme group detox rehab treatment addiction addictions care daycare welfare department office unit team community centre
+center justice crown probation parole immigration settlement newcomer newcomers women's men's women men home work church mass
+grade therapy intake counselling counseling court's aid de du des la le les l d of the and for et pour mom dad mum ma
+maman papa protection jeunesse santé sante services sociaux urgence cour tribunal police sûreté aide juridique hôpital hopital
+école ecole garderie travail église eglise messe dpj clsc cisss ciusss cavac ivac
+clinique palais urgent urgence control ministry ministère ministere supreme grand-maman grand-papa grandma grandpa granny nana gran public
+""".split())
+_ARTICLE = re.compile(r"(?:the|The|La|Le|Les|la|le|les)\s|[Ll]['’]")
+_INNER = frozenset("de du des d of the and for et pour en on by aux au a sur".split())
+
+
+def cued_organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
+    from domain.redact.names import ROLES, TITLES
+    out = []
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if not (tok.cap or tok.upper) or tok.sent_start:
+            continue
+        lead = text[max(0, tok.start - 4):tok.start]
+        art = _ARTICLE.search(lead)
+        art_start = tok.start - (len(lead) - art.start()) if art and art.end() == len(lead) else tok.start
+        before = text[max(0, art_start - 60):art_start]
+        strong = bool(_STRONG_CUE.search(before))
+        if not strong and not _WEAK_CUE.search(before):
+            continue
+        if i > 0 and (tokens[i - 1].cap or tokens[i - 1].upper) and tokens[i - 1].end >= art_start - 1 and not tokens[i - 1].sent_start:
+            continue  # inside a longer capitalised phrase: its own start decides
+        j = i
+        while j + 1 < n and j - i < 5:
+            gap = text[tokens[j].end:tokens[j + 1].start]
+            nxt = tokens[j + 1]
+            if tokens[j].possessive:
+                break
+            if (nxt.cap or nxt.upper) and re.fullmatch(r" |-|\s?[Ll]['’]|\s?[Dd]['’]", gap) and not nxt.sent_start:
+                j += 1
+            elif nxt.key in _INNER and gap == " " and j + 2 < n and (tokens[j + 2].cap or tokens[j + 2].upper) \
+                    and re.fullmatch(r" |\s?[Ll]['’]|['’]", text[nxt.end:tokens[j + 2].start]) and j + 1 - i < 5:
+                j += 2
+            else:
+                break
+        words = tokens[i:j + 1]
+        caps = [t for t in words if t.cap or t.upper]
+        phrase = fold_same_length(text[art_start:words[-1].end])
+        bare = " ".join(t.key for t in words)
+        if phrase in lex.keep or bare in lex.keep or all(t.key in lex.keep or t.key in GENERIC_SERVICE for t in words):
+            continue
+        first = words[0]
+        if first.key in lex.months or first.key in ROLES or first.key in TITLES or first.key in lex.common and len(caps) == 1:
+            continue
+        if any(t.key in lex.keep for t in caps) and len(caps) == 1:
+            continue
+        # names of people and towns are the other rules' business ("called Marie", "went to Rimouski")
+        if all((lex.is_first(t.key) or lex.is_surname(t.key) or t.key in lex.places or t.key in lex.towns)
+               for t in caps):
+            continue
+        if len(caps) == 1 and not strong:
+            continue
+        if len(caps) == 1 and len(first.text) == 1:
+            continue  # "staying at the Y": a letter alone
+        if len(caps) == 1 and first.upper:
+            continue  # an acronym alone: a sector or a service type as often as a name
+        out.append(Span(art_start, words[-1].end, "organization", "organization: a name after an organisation cue (staying at, hébergée à)"))
+    return out
+
+
+# "in the Glebe", "from the Annex", "out in the Beaches": a neighbourhood named by a capitalised
+# word after a place word and "the". Regions too big to identify and service words are no place.
+_THE_PLACE_CUE = re.compile(r"(?i)\b(?:lives?|lived|living|moved?|moving|grew\s+up|rents?|rented|renting|stays?|stayed|staying|"
+                            r"house|apartment|place|room|from|over|out|up|down|back|works?|hangs?\s+out)"
+                            r"\s+(?:\w+\s+)?(?:in|to|from|near|around)\s+the\s+$")
+# ...and the name ends the phrase: "in the Glebe now", not "in the Safety Plan we wrote", "the Trans-Canada highway"
+_THE_PLACE_END = re.compile(r"\s*(?:[.,;!?)]|$|\s(?:now|with|since|for|area|neighbourhood|neighborhood|and|last|near|again|then|but|"
+                            r"or|at|on|until|where|because|a|lol|these|this|that|when|too|already|still)\b)")
+_NOT_THE_PLACE = frozenset("""
+states us uk north south east west northwest northeast southwest southeast maritimes prairies arctic territories gta
+interior island mainland coast valley bible quran koran gospel lord internet news media ministry government system
+military army navy forces province city country world philippines caribbean bahamas netherlands congo gambia
+middle far near end fall spring summer winter weekend morning evening night
+""".split())
+
+
+def the_places(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
+    from domain.redact.names import ROLES
+    out = []
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if not tok.cap or tok.upper or tok.sent_start or i == 0 or tokens[i - 1].key != "the":
+            continue
+        if not _THE_PLACE_CUE.search(text, max(0, tokens[i - 1].start - 16), tokens[i - 1].end + 1):
+            continue
+        j = i
+        while j + 1 < n and j - i < 2 and tokens[j + 1].cap and not tokens[j + 1].sent_start \
+                and text[tokens[j].end:tokens[j + 1].start] in (" ", "-"):
+            j += 1
+        words = tokens[i:j + 1]
+        if tokens[j].possessive or any(t.key in ORG_TAILS or t.key in ORG_HEADS for t in words):
+            continue  # "the Salvation Army's…", "the Horizon House": the organisation rules decide
+        if all(t.key in GENERIC_SERVICE or t.key in lex.keep or t.key in _NOT_THE_PLACE or t.key in ROLES
+               or t.key in lex.months for t in words):
+            continue
+        phrase = " ".join(t.key for t in words)
+        if phrase in lex.keep or "the " + phrase in lex.keep or not _THE_PLACE_END.match(text, words[-1].end):
+            continue
+        out.append(Span(tokens[i - 1].start, words[-1].end, "place", "place: 'the' and a capitalised name after a place word (in the Glebe)"))
     return out
