@@ -170,14 +170,34 @@ def _lower_names_with_tails(tokens: list[Token], text: str, lex: Lexicon) -> lis
     return out
 
 
-def _lower_place_ok(m: re.Match[str], text: str, lex: Lexicon) -> bool:
+def _lower_place_ok(m: re.Match[str], text: str, lex: Lexicon, lang: str = "fr") -> bool:
     """A place written in lower case: removed when it is no everyday word ("hochelag", "mashteuiatsh"),
     or when a place word leads into a compound one ("dans petite-patrie", "in little burgundy")."""
     phrase = m.group()
     if " " not in phrase and "-" not in phrase:
         return not lex.is_word(phrase) and phrase not in lex.common and len(phrase) > 3
     before = text[max(0, m.start() - 12):m.start()].lower()
-    return bool(re.search(r"\b(?:in|from|near|to|at|dans|à|a|de|du|vers|quartier|secteur|the|la|le)\s+$", before))
+    # "a" without its accent is "à" only in French: in English it is the article ("a little italy trip")
+    cue = re.search(r"\b(?:in|from|near|to|at|dans|à|a|de|du|vers|quartier|secteur|the|la|le)\s+$", before)
+    return bool(cue) and not (lang == "en" and cue.group().strip() == "a")
+
+
+def _word_like_place(phrase: str, lex: Lexicon) -> bool:
+    """A listed place made only of everyday words ("the annex", "kits", "the junction", "mount pleasant")."""
+    words = [w for w in re.split(r"[\s.'’-]+", " ".join(phrase.split())) if w]
+    return bool(words) and all(w == "the" or lex.is_word(w) or w in lex.common for w in words) and words != ["the"]
+
+
+# ...which then needs a place word before ("lives in", "moved to", "from", "over in", "she's in") and the
+# end of the phrase after ("in the annex now", "moved to kits last year", not "the junction of two risks")
+_WORD_PLACE_CUE = re.compile(r"(?i)\b(?:in|from|near|to|around|dans|à|vers)\s+$")
+_WORD_PLACE_END = re.compile(r"\s*(?:[.,;!?)]|$|\s(?:now|with|since|for|area|neighbourhood|neighborhood|and|last|near|again|then|but|"
+                             r"or|at|on|until|where|because|lol|these|this|when|too|already|still|downtown|originally|"
+                             r"anymore|these\s+days|right\s+now|today|yesterday|tonight|a\s+lot|depuis|avec|maintenant|chez|et|pour|près|pres)\b)")
+
+
+def _word_place_ok(m: re.Match[str], text: str) -> bool:
+    return bool(_WORD_PLACE_CUE.search(text, max(0, m.start() - 10), m.start())) and bool(_WORD_PLACE_END.match(text, m.end()))
 
 
 def _elided(text: str, tok: Token) -> bool:
@@ -267,7 +287,15 @@ def _corner_ok(piece: str, explicit: bool, lex: Lexicon) -> bool:
 def places(tokens: list[Token], text: str, folded: str, lex: Lexicon, lang: str = "fr") -> list[Span]:
     out = []
     for m in phrase_regex(lex.places).finditer(folded):
-        if text[m.start()].isupper() or _lower_place_ok(m, text, lex):
+        if _word_like_place(m.group(), lex):
+            phrase = " ".join(m.group().split())
+            # one lower-case word that is also French ("moved to paris", "à tours") keeps the older, stricter rule
+            if " " not in phrase and "-" not in phrase and not text[m.start()].isupper() and phrase in lex.words_fr \
+                    and phrase not in lex.words_en and phrase[:-1] not in lex.words_en:  # "kits" is English too
+                continue
+            if _word_place_ok(m, text) and phrase not in lex.keep:
+                out.append(Span(m.start(), m.end(), "place", "place: neighbourhood named like words, after a place word"))
+        elif text[m.start()].isupper() or _lower_place_ok(m, text, lex, lang):
             out.append(Span(m.start(), m.end(), "place", "place: list of places"))
     out += [Span(*m.span(1), "place", "place: city quarter") for m in QUARTERS.finditer(text)]
     out += [Span(*m.span(1), "place", "place: Saint-X in lower case") for m in LOWER_SAINT.finditer(text)]
