@@ -15,7 +15,7 @@ maison pavillon ecole auberge centre center clinique hopital college cegep polyv
 ciusss cisss chsld gmf paroisse eglise mosquee organisme carrefour regroupement havre academie garderie cpe villa
 manoir institut fondation hospital clinic academy church mosque camp fort
 cmp cmpp chrs cada ehpad ccas universite university penitencier prison tabernacle synagogue temple
-ywca ymca commission  css cssd
+ywca ymca commission  css cssd regie cje
 lycee commissariat gendarmerie brigade tribunal association collectif secours
 """.split())
 # Descriptors allowed between the head and the name: "École secondaire Jean-Jacques-Bertrand"
@@ -25,6 +25,7 @@ femmes universitaire general generale de la du des d' l' of the for st saint sai
 high middle primary public memorial community women's
 scolaire familial familiale femmes hommes jeunes d'entraide entraide aide for
 social sociale populaire maternelle elementaire
+les le police services jeunesse-emploi coeur cœur
 """.split())
 # A proper name followed by one of these: "Horizon House", "St. Mary's Elementary", "Gander Detachment"
 ORG_TAILS = frozenset("""
@@ -35,6 +36,7 @@ project projet
 tabernacle chapel cathedral parish assembly fellowship gurdwara synagogue masjid mission penitentiary
 institution jail prison correctional university campus
 police service department force
+board authority dsb cdsb
 """.split())
 # "hôpital ste-justine", "école st-jean", "paroisse saint-michel": a head word before a lower-case Saint-X
 HEAD_SAINT = re.compile(r"(?i)\b(?:hôpital|hopital|école|ecole|polyvalente|paroisse|église|eglise|cégep|cegep|collège|college|maison|"
@@ -49,6 +51,12 @@ LOWER_NAME_TAILS = frozenset("house shelter school elementary secondary collegia
                              "mosque temple society lodge manor correctional college university institute penitentiary jail "
                              "lutheran baptist anglican pentecostal catholic united presbyterian mission tabernacle".split())
 WEAK_TAILS = frozenset("police service services department force".split())
+# School boards and health authorities: "Peel District School Board", "Fraser Valley Health Authority", "Kawartha
+# Pine Ridge DSB" need one word before the tail that is no sector word ("the Catholic District School Board" stays)
+BOARD_TAILS = frozenset("board authority dsb cdsb".split())
+BOARD_GENERIC = frozenset("""catholic district school public separate regional provincial health french english francophone
+anglophone conseil scolaire board authority the of de des du and services family children's child youth education
+community mental national federal local area""".split())
 # These tails also count in lower case after a capitalised name: "St. Brigid's parish", "Hope church"
 LOWER_TAILS = frozenset("parish church mosque temple tabernacle chapel mission shelter school academy house lodge jail prison penitentiary".split())
 # Police stations known by their number: "poste de quartier 21", "PDQ 38", "41 Division", "precinct 9"
@@ -83,10 +91,10 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
     for i, tok in enumerate(tokens):
         if tok.key in ORG_HEADS:
             j = i + 1
-            while j < n and tokens[j].key in ORG_DESCRIPTORS and j - i <= 3 and _gap_ok(text, tokens[j - 1], tokens[j], elision=True):
+            while j < n and tokens[j].key in ORG_DESCRIPTORS and j - i <= 5 and _gap_ok(text, tokens[j - 1], tokens[j], elision=True):
                 j += 1
             k = j
-            while k < n and (tokens[k].cap or tokens[k].upper or tokens[k].key in ("de", "du", "des") and k > j) \
+            while k < n and (tokens[k].cap or tokens[k].upper or tokens[k].key in ("de", "du", "des", "en", "pour", "et") and k > j) \
                     and _gap_ok(text, tokens[k - 1], tokens[k], elision=True) and not tokens[k].sent_start and k - j < 4 \
                     and tokens[k].key not in lex.keep:
                 k += 1
@@ -98,7 +106,10 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
                                                        or _elided(text, tokens[j]) for t in tokens[j:k])
                           or tokens[j - 1].text in ("La", "Le", "Les") and j - 1 > i
                           or tokens[j].text in ("La", "Le", "Les") and k - j > 1
-                          or k - j >= 2 and all(t.cap for t in tokens[j:k])):  # "association Solidarité Femmes"
+                          # "l'école des Cèdres", "cpe la Ribambelle", "centre de services scolaire des Hautes-Rivières":
+                          # a lower-case head, an article, then a capitalised name
+                          or j - 1 > i and tokens[j - 1].key in ("des", "du", "de", "la", "le", "les") and tokens[j].cap
+                          or k - j >= 2 and sum(t.cap for t in tokens[j:k]) >= 2):  # "association Solidarité Femmes"
                 out.append(Span(tok.start, tokens[k - 1].end, "organization", "organization: head word and name"))
         if (tok.cap or tok.upper or tok.key in LOWER_TAILS) and tok.key in ORG_TAILS and i > 0:
             j = i
@@ -117,6 +128,15 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
             # weak tails ("Fire Department", "Victim Services") need a proper name before them: a place,
             # a person's name or a word no dictionary knows ("Kingston Police", "Sagkeeng … Services")
             # ("Wellspring Family Services": two capitalised words before the tail are a name too)
+            if j < i and all(t.key in BOARD_GENERIC for t in tokens[j:i]):
+                continue  # "the District School Board", "a Catholic School": sector words only
+            if tok.key in BOARD_TAILS:
+                # a big city's board is named in full ("Toronto Catholic District School Board"): three words at least
+                caps = len([t for t in tokens[j:i] if t.cap or t.upper])
+                named = [t for t in tokens[j:i] if t.key not in BOARD_GENERIC and (t.key not in lex.keep or caps >= 3)]
+                if not named or not (caps >= 2 or any(
+                        t.key in lex.places or t.key in lex.towns or t.key in lex.surnames or not lex.is_word(t.key) for t in named)):
+                    continue
             weak = tok.key in WEAK_TAILS and not any(
                 t.key not in lex.keep and (t.key in lex.places or t.key in lex.first or t.key in lex.surnames or not lex.is_word(t.key))
                 for t in tokens[j:i]) and not (i - j >= 2 and all(t.cap for t in tokens[j:i]))
@@ -368,7 +388,7 @@ center justice crown probation parole immigration settlement newcomer newcomers 
 grade therapy intake counselling counseling court's aid de du des la le les l d of the and for et pour mom dad mum ma
 maman papa protection jeunesse santé sante services sociaux urgence cour tribunal police sûreté aide juridique hôpital hopital
 école ecole garderie travail église eglise messe dpj clsc cisss ciusss cavac ivac
-clinique palais urgent urgence control ministry ministère ministere supreme grand-maman grand-papa grandma grandpa granny nana gran public
+authority board district clinique palais urgent urgence control ministry ministère ministere supreme grand-maman grand-papa grandma grandpa granny nana gran public
 """.split())
 _ARTICLE = re.compile(r"(?:the|The|La|Le|Les|la|le|les)\s|[Ll]['’]")
 _INNER = frozenset("de du des d of the and for et pour en on by aux au a sur".split())
