@@ -307,14 +307,18 @@ def _corner_ok(piece: str, explicit: bool, lex: Lexicon) -> bool:
 def places(tokens: list[Token], text: str, folded: str, lex: Lexicon, lang: str = "fr") -> list[Span]:
     out = []
     for m in phrase_regex(lex.places).finditer(folded):
-        if _word_like_place(m.group(), lex):
+        # capitalised ("Saint-Michel", "Trois-Rivières") or compound in lower case ("dans petite-patrie"): the older rules;
+        # "the annex" and one lower-case word ("kits") made of everyday words: the stricter one below
+        start_the = m.group().startswith("the ")
+        single = " " not in m.group() and "-" not in m.group()
+        if (start_the or single and not text[m.start()].isupper()) and _word_like_place(m.group(), lex):
             phrase = " ".join(m.group().split())
             # one lower-case word that is also French ("moved to paris", "à tours") keeps the older, stricter rule
             if " " not in phrase and "-" not in phrase and not text[m.start()].isupper() and phrase in lex.words_fr \
                     and phrase not in lex.words_en and phrase[:-1] not in lex.words_en:  # "kits" is English too
                 continue
             if _word_place_ok(m, text) and phrase not in lex.keep:
-                out.append(Span(m.start(), m.end(), "place", "place: neighbourhood named like words, after a place word"))
+                out.append(Span(m.start(), m.end(), "place", "place: place named like everyday words (the annex, kits), after a place word"))
         elif text[m.start()].isupper() or _lower_place_ok(m, text, lex, lang):
             out.append(Span(m.start(), m.end(), "place", "place: list of places"))
     out += [Span(*m.span(1), "place", "place: city quarter") for m in QUARTERS.finditer(text)]
