@@ -15,7 +15,7 @@ maison pavillon ecole auberge centre center clinique hopital college cegep polyv
 ciusss cisss chsld gmf paroisse eglise mosquee organisme carrefour regroupement havre academie garderie cpe villa
 manoir institut fondation hospital clinic academy church mosque camp fort
 cmp cmpp chrs cada ehpad ccas universite university penitencier prison tabernacle synagogue temple
-ywca ymca commission  css cssd regie cje
+ywca ymca commission  css cssd regie cje comptoir halte halte-garderie calacs cab
 lycee commissariat gendarmerie brigade tribunal association collectif secours
 """.split())
 # Descriptors allowed between the head and the name: "École secondaire Jean-Jacques-Bertrand"
@@ -25,7 +25,8 @@ femmes universitaire general generale de la du des d' l' of the for st saint sai
 high middle primary public memorial community women's
 scolaire familial familiale femmes hommes jeunes d'entraide entraide aide for
 social sociale populaire maternelle elementaire
-les le police services jeunesse-emploi coeur cœur
+les le police services jeunesse-emploi coeur cœur petite enfance d'amitie amitie autochtone alimentaire d'aide aux
+victimes d'actes criminels quartier
 """.split())
 # A proper name followed by one of these: "Horizon House", "St. Mary's Elementary", "Gander Detachment"
 ORG_TAILS = frozenset("""
@@ -91,7 +92,7 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
     for i, tok in enumerate(tokens):
         if tok.key in ORG_HEADS:
             j = i + 1
-            while j < n and tokens[j].key in ORG_DESCRIPTORS and j - i <= 5 and _gap_ok(text, tokens[j - 1], tokens[j], elision=True):
+            while j < n and tokens[j].key in ORG_DESCRIPTORS and j - i <= 7 and _gap_ok(text, tokens[j - 1], tokens[j], elision=True):
                 j += 1
             k = j
             while k < n and (tokens[k].cap or tokens[k].upper or tokens[k].key in ("de", "du", "des", "en", "pour", "et") and k > j) \
