@@ -103,6 +103,18 @@ PROBES: dict[str, list[tuple[str, str]]] = {
         ("en", "he's from [[the sault]]"),
         ("en", "she wears {{the hat}} every day"),
     ],
+    "places_lower_unknown": [
+        ("en", "her family is from [[mogadishu]]"),
+        ("en", "she grew up in [[muskoka]]"),
+        ("en", "they moved to [[the kootenays]]"),
+        ("en", "she fled from [[aleppo]] in 2016"),
+        ("en", "she was born in [[kandahar]]"),
+        ("fr", "elle vient de [[ouagadougou]]"),
+        ("en", "the baby was {{in utero}} when it started"),
+        ("en", "a letter {{from dcfs}} today"),
+        ("en", "she's {{in remission}}"),
+        ("fr", "elle vient {{de partir}}"),
+    ],
     "keep4": [
         ("en", "she lives in {{the city}} now, close to {{the hospital}}"),
         ("en", "he moved to {{the north}} for work"),

@@ -334,6 +334,7 @@ def places(tokens: list[Token], text: str, folded: str, lex: Lexicon, lang: str 
             out.append(Span(m.start(), m.end(), "place", "place: reserve or First Nation"))
     out += _gazetteer(tokens, text, lex)
     out += the_places(tokens, text, lex)
+    out += _lower_origins(text, lex, lang)
     for m in RESIDENCE.finditer(text):
         if fold_same_length(m.group(1)) in lex.word_towns:
             out.append(Span(*m.span(1), "place", "place: town named like a word, after 'lives in'"))
@@ -492,4 +493,37 @@ def the_places(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
         if phrase in lex.keep or "the " + phrase in lex.keep or not _THE_PLACE_END.match(text, words[-1].end):
             continue
         out.append(Span(tokens[i - 1].start, words[-1].end, "place", "place: 'the' and a capitalised name after a place word (in the Glebe)"))
+    return out
+
+
+# A place no list knows, in lower case, after where someone lives or comes from: "her family is from
+# mogadishu", "she grew up in muskoka", "they moved to the kootenays", "elle est née à ouagadougou".
+# The word is no everyday word, name, kept term or chat shorthand, and the phrase ends after it.
+_ORIGIN_CUE = re.compile(
+    r"(?i)(?:\b(?:from|born\s+in|grew\s+up\s+in|raised\s+in|lives?\s+in|living\s+in|live\s+in|moved\s+(?:back\s+|out\s+|up\s+|down\s+)?(?:to|from)|"
+    r"back\s+home\s+in|back\s+in|fled\s+(?:from|to)|up\s+in|out\s+in|down\s+in|over\s+in|(?:'s|'re|is|are|was|were)\s+in|stays?\s+in|staying\s+in|"
+    r"née?s?\s+(?:à|a|au)|originaire\s+(?:de|d['’]|du)|vient\s+(?:de|d['’]|du)|viennent\s+(?:de|d['’]|du)|habite\s+(?:à|a|au)|"
+    r"habitent\s+(?:à|a|au)|vit\s+(?:à|a|au)|vivent\s+(?:à|a|au)|déménagée?s?\s+(?:à|a|au)|demenagee?s?\s+(?:à|a|au)|"
+    r"arrivée?s?\s+(?:de|d['’]|du))\s+)(?P<place>(?:the\s+)?[a-zà-ÿ][a-zà-ÿ'’-]{3,})")
+_ORIGIN_END = re.compile(r"\s*(?:[.,;!?)]|$|\s(?:now|with|since|for|area|and|last|near|again|then|but|or|at|on|until|where|because|"
+                         r"lol|when|too|already|still|originally|somewhere|in\s+\d{4}|her|his|their|depuis|avec|maintenant|chez|et|pour|"
+                         r"quand|il\s+y\s+a|en\s+\d{4})\b)")
+
+
+_LATIN = frozenset("utero situ vitro vivo absentia loco camera extremis toto".split())
+
+
+def _lower_origins(text: str, lex: Lexicon, lang: str) -> list[Span]:
+    from domain.redact.names import ROLES
+    out = []
+    for m in _ORIGIN_CUE.finditer(text):
+        place = m.group("place")
+        word = fold_same_length(place.split()[-1]).strip("'’-")
+        if lex.is_word(word) or word in lex.keep or word in lex.common or word in ROLES or word in lex.not_a_name \
+                or word in lex.not_a_place or lex.is_first(word) or word in lex.months or len(word) < 4 \
+                or not re.search(r"[aeiouyà-ÿ]", word) or word in _LATIN:  # "from dcfs", "in utero"
+            continue
+        if not _ORIGIN_END.match(text, m.end("place")):
+            continue
+        out.append(Span(m.start("place"), m.end("place"), "place", "place: unknown lower-case word after where someone lives or comes from"))
     return out
