@@ -115,6 +115,17 @@ PROBES: dict[str, list[tuple[str, str]]] = {
         ("en", "she's {{in remission}}"),
         ("fr", "elle vient {{de partir}}"),
     ],
+    "names_en_more": [
+        ("en", "bro named [[tank]], real name unknown"),
+        ("en", "she calls him \"[[bear]]\""),
+        ("en", "ask [[rach]] if she can cover"),
+        ("en", "cc'd [[nat]] and [[steph]] on the email"),
+        ("en", "she was {{named in the protection order}}"),
+        ("en", "small towns and {{named shelters}}"),
+        ("en", "where have you {{met pushback}}"),
+        ("en", "{{ask ircc}} about the permit"),
+        ("en", "we talked about {{adhd and ptsd}}"),
+    ],
     "keep4": [
         ("en", "she lives in {{the city}} now, close to {{the hospital}}"),
         ("en", "he moved to {{the north}} for work"),

@@ -36,3 +36,11 @@ def test_unknown_lower_case_place_after_where_someone_comes_from():
 def test_explain_names_the_rule():
     rules = [r.rule for r in scrub("she grew up in muskoka, now in the annex", "en").replacements]
     assert all(rule.startswith("place:") for rule in rules) and len(rules) == 2
+
+
+def test_names_after_naming_words_and_verbs_of_contact():
+    assert removed("bro named tank, real name unknown") == ["tank"]
+    assert removed('she calls him "bear"') == ["bear"]
+    assert removed("ask rach if she can cover; cc'd nat and steph") == ["rach", "nat", "steph"]
+    assert removed("she was named in the protection order; small towns and named shelters") == []
+    assert removed("where have you met pushback? ask ircc about adhd and ptsd") == []

@@ -6,7 +6,7 @@ import re
 
 from domain.redact.lexicon import Lexicon
 from domain.redact.spans import Span
-from domain.redact.tokens import Token
+from domain.redact.tokens import Token, fold_same_length
 
 TITLES = frozenset("""
 mr mrs ms miss mx dr dre docteur docteure doctor prof professeur professeure m mme mlle madame monsieur me maitre
@@ -68,7 +68,15 @@ LIST_WORDS = frozenset("and et or ou &".split())
 CONTACT = frozenset("""
 texted text called call phoned messaged emailed told asked met saw visited with w avec texte texté appele appelé
 parle parlé rencontre rencontré vu ecrit écrit and et
+ask asked asking cc cc'd talked spoke pinged ping dm dm'd dmd tell telling texting calling emailing messaging
 """.split())
+# ...and the verbs among them, after which a lower-case word no dictionary knows is a name too ("ask rach")
+CONTACT_VERBS = frozenset("texted text called phoned messaged emailed told asked ask asking cc cc'd talked spoke pinged ping dm "
+                          "dm'd dmd tell telling texting calling emailing messaging texte texté appele appelé".split())
+# Words that name someone: "a guy named tank", "goes by \"bear\"", "aka big mike", "surnommé ti-gars"
+NAMED_AS = re.compile(r"(?i)\b(?:named|nicknamed|goes\s+by|go\s+by|went\s+by|a\.?k\.?a\.?|surnommée?|qu'on\s+appelle|"
+                    r"calls?\s+(?:him|her|them)(?=\s+[\"“'‘])|appelle\s+(?:le|la)(?=\s+[\"“«]))\s+[\"“'‘«]?\s?"
+                    r"(?P<name>[^\W\d_][\w'’-]{1,30}(?:\s+(?!and\b|et\b)[^\W\d_][\w'’-]{1,30})?)(?=[\"”'’»]|\s*[,.;:!?)]|\s|$)")
 # Letters no English or French word has (Vietnamese, Polish, Turkish, Czech, Icelandic…): a word
 # with one of them is a name, whatever its case ("Nguyễn", "Thị", "Łukasz", "Şükrü")
 FOREIGN_LETTERS = re.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđĐơƠưƯăĂĩĨũŨ"
@@ -319,6 +327,10 @@ class _Finder:
             p = i - 1
         if p is None or self.t[p].key not in CONTACT:
             return False
+        if self.t[p].key in CONTACT_VERBS and not self.lex.is_word(k) and len(k) >= 3 and re.search(r"[aeiouyà-ÿ]", k) \
+                and k not in self.lex.keep and k not in self.lex.not_a_name and k not in self.lex.months and k not in ROLES \
+                and k not in TITLES and k not in self.lex.common:
+            return True  # "ask rach", "texted kenz": a word no dictionary knows after a verb of contact
         return self.lex.is_first(k) and not self.amb(k) and not (self.lex.is_word(k) and k not in self.lex.plain_first) \
             and k not in self.lex.keep
 
@@ -433,7 +445,12 @@ class _Finder:
                     a, b = (self.t[i], self.t[j]) if j > i else (self.t[j], self.t[i])
                     if not re.fullmatch(gap, self.text[a.end:b.start]):
                         continue
-                    if self.nameish(j) and (self.t[j].cap and not self.t[j].upper) or self.lex.is_first(self.t[j].key) and not self.never(j) and self.t[j].key not in self.lex.common:
+                    k = self.t[j].key
+                    # "nat and steph": a lower-case word no dictionary knows next to a lower-case name
+                    lower_pair = not tok.cap and not self.t[j].cap and not self.t[j].upper and len(k) >= 3 \
+                        and not self.lex.is_word(k) and re.search(r"[aeiouyà-ÿ]", k) and k not in self.lex.keep \
+                        and k not in self.lex.not_a_name and not self.never(j) and not self.protected[j]
+                    if lower_pair or self.nameish(j) and (self.t[j].cap and not self.t[j].upper) or self.lex.is_first(self.t[j].key) and not self.never(j) and self.t[j].key not in self.lex.common:
                         if self.t[j].key not in self.lex.months:
                             self.name[j] = True
 
@@ -483,6 +500,10 @@ class _Finder:
         return out
 
 
+_NAMED_AFTER = frozenset("guy man woman girl boy kid dude lady someone person friend cousin is was also one gars fille femme homme "
+                          "dog cat he she they il elle".split())
+
+
 def find(tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int, int]],
          taken: list[tuple[int, int]], lang: str = "en") -> list[Span]:
     f = _Finder(tokens, text, lex, protected, taken, lang)
@@ -496,6 +517,21 @@ def find(tokens: list[Token], text: str, lex: Lexicon, protected: list[tuple[int
     out = f.spans()
     out += [Span(*m.span(), "name", "name: a script other than Latin") for m in OTHER_SCRIPT.finditer(text)
             if not _greek_symbol(m.group())]
+    for m in NAMED_AS.finditer(text):
+        words = fold_same_length(m.group("name")).split()
+        # "named in the order", "goes by the book": a function word, role or kept term is no name
+        while words and (words[-1] in lex.common or words[-1] in ROLES or words[-1] in lex.keep):
+            words.pop()
+        quoted = m.group()[m.start("name") - m.start() - 1:][:1] in "\"“'‘«"
+        before = fold_same_length(text[max(0, m.start() - 20):m.start()]).split()
+        # an everyday word unquoted ("a guy named tank") needs a person before "named": "and named shelters" is no name
+        person_before = bool(before) and (before[-1] in ROLES or before[-1] in _NAMED_AFTER)
+        if words and words[0] not in lex.common and words[0] not in ROLES and words[0] not in TITLES \
+                and words[0] not in lex.keep and words[0] not in lex.months \
+                and (quoted or person_before or not lex.is_word(words[0]) or lex.is_first(words[0])):
+            start = m.start("name")
+            end = start + len(" ".join(m.group("name").split()[:len(words)]))
+            out.append(Span(start, end, "name", "name: after 'named', 'goes by', 'aka'"))
     for m in INITIALS.finditer(text):
         if m.group().rstrip(".").replace(" ", "") not in lex.not_initials:
             out.append(Span(*m.span(), "name", "name: initials"))
