@@ -126,6 +126,14 @@ PROBES: dict[str, list[tuple[str, str]]] = {
         ("en", "{{ask ircc}} about the permit"),
         ("en", "we talked about {{adhd and ptsd}}"),
     ],
+    "addresses_numbered": [
+        ("en", "she's at the blue house on [[5th line]]"),
+        ("en", "he lives at [[4521-50 ave]]"),
+        ("fr", "elle habite au [[4521, 4e avenue]]"),
+        ("en", "he lives at [[10234 104 st nw]]"),
+        ("en", "she has 3 kids in grade 2, {{5 dr appointments}}"),
+        ("en", "she got {{2 3rd place}} ribbons"),
+    ],
     "keep4": [
         ("en", "she lives in {{the city}} now, close to {{the hospital}}"),
         ("en", "he moved to {{the north}} for work"),

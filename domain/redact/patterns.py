@@ -94,7 +94,7 @@ ADDRESSES = tuple(re.compile(p) for p in (
 _LOWER_STREET_FR = r"(?:rue|avenue|av|ave|boulevard|boul|bd|blvd|chemin|ch|rang|route|rte|montée|montee|allée|allee|impasse|promenade|croissant|ruelle)"
 _LOWER_STREET_EN = r"(?:street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|crescent|cres|cr|lane|ln|highway|hwy|parkway|pkwy|trail|terrace|sideroad|concession)"
 _LWORD = r"(?:(?!(?:and|et|with|avec|for|pour|since|depuis|near|pres|près|where|oû|ou|to|at|in|on)\b)[a-zà-ÿA-ZÀ-Þ][\w'’.-]*)"
-_DIRECTION = r"(?:\s+(?i:north|south|east|west|nord|sud|est|ouest|n|s|e|w|o)\b\.?)"
+_DIRECTION = r"(?:\s+(?i:north|south|east|west|nord|sud|est|ouest|nw|ne|sw|se|n|s|e|w|o)\b\.?)"
 _HOUSE = r"\b\d{1,6}[A-Za-z]?(?:[-/]\d{1,6}[A-Za-z]?)?(?:\s(?:bis|ter))?,?"
 LOWER_ADDRESSES = tuple(re.compile(p) for p in (
     rf"(?:(?i:unit|apt|app|flat|suite|#)\.?\s*\w+[/,]?\s*)?{_HOUSE}\s+(?i:{_LOWER_STREET_FR})\.?\s+"
@@ -104,6 +104,10 @@ LOWER_ADDRESSES = tuple(re.compile(p) for p in (
     rf"{_DIRECTION}?{_UNIT}?(?![\w'-])",
     # "221 kingsway", "1200 broadway": a house number before a …way street with no street type
     rf"{_HOUSE}\s+(?i:[a-z]{{3,}}way)\b{_DIRECTION}?{_UNIT}?",
+    # numbered streets: "10234 104 st", "4521-50 ave", "au 4521, 4e avenue", "88 3rd street"
+    rf"\b\d{{1,6}}[A-Za-z]?(?:-\d{{1,6}}[A-Za-z]?)?,?\s+\d{{1,3}}(?:st|nd|rd|th|e|re|ère|ème|er)?\s+"
+    rf"(?i:street|st|avenue|ave|av|road|rd|rue|rang|boulevard|blvd|boul)\b\.?{_DIRECTION}?{_UNIT}?(?![\w'-])",
+    rf"\b\d{{1,6}}-\d{{1,3}}(?:st|nd|rd|th|e)?\s+(?i:street|st|avenue|ave|av)\b\.?{_DIRECTION}?{_UNIT}?(?![\w'-])",
 ))
 # A street named without a number, after on/off/along or sur la: "he lives on Jarvis St near the
 # school", "they live on maple drive", "his place on 5th ave", "sur la 3e avenue", "sur la rue principale".
@@ -113,7 +117,7 @@ STREETS_NAMED = tuple(re.compile(p) for p in (
     rf"(?:[A-Za-zÀ-ÿ][\w'’-]*|\d{{1,3}}(?:st|nd|rd|th))(?:\s+[A-Za-zÀ-ÿ][\w'’-]*)?\s+(?i:{_ON_STREET_EN})\b\.?(?:\s+(?i:north|south|east|west|[NSEW])\b)?)",
     rf"(?i:\bsur\s+(?:la\s+|le\s+|l'|l’)?)((?:\d{{1,3}}(?:e|re|ère|ème)\s+(?:avenue|rue|rang)|(?:rue|avenue|boulevard|boul\.|chemin|rang|route|montée)\s+"
     rf"(?:(?:de\s+la|du|des|de|d'|l')\s*)?[a-zà-ÿA-ZÀ-Þ][\w'’-]+(?:\s+(?:est|ouest|nord|sud))?))",
-    rf"(?i:\b(?:on|at|off)\s+the\s+)(\d{{1,3}}(?:st|nd|rd|th)\s+(?i:{_ON_STREET_EN}|line|concession))\b",
+    rf"(?i:\b(?:on|at|off)\s+(?:the\s+)?)(\d{{1,3}}(?:st|nd|rd|th)\s+(?i:{_ON_STREET_EN}|line|concession|sideroad))\b",
 ))
 
 # Rural addresses: "rang 4 nord", "RR 3", "Site 5, Box 12", "Concession 6", "lieu-dit Les Granges",
