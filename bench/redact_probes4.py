@@ -134,6 +134,11 @@ PROBES: dict[str, list[tuple[str, str]]] = {
         ("en", "she has 3 kids in grade 2, {{5 dr appointments}}"),
         ("en", "she got {{2 3rd place}} ribbons"),
     ],
+    "postal_fr_context": [
+        ("fr", "elle habite le secteur [[75011]]"),
+        ("fr", "arrondissement [[75018]] depuis mai"),
+        ("fr", "{{le secteur 12000 employés}}"),
+    ],
     "keep4": [
         ("en", "she lives in {{the city}} now, close to {{the hospital}}"),
         ("en", "he moved to {{the north}} for work"),

@@ -135,6 +135,8 @@ RURAL = tuple(re.compile(p) for p in (
 # Postal codes written alone: a US ZIP or a French code once the context says it is one.
 POSTAL_ALONE = tuple(re.compile(p) for p in (
     r"(?i:\b(?:zip|zipcode|postal|postcode|code|cp|c\.p\.)\b[^\d\n]{0,14}?)(\d{5})(?!\d|[.,]\d)",
+    # "secteur 75011", "arrondissement 75018": a code where the phrase ends or a town follows
+    r"(?i:\b(?:secteur|arrondissement)\s+)(\d{5})(?=\s*(?:[.,;!?)]|$)|\s+[A-ZÀ-Þ]|\s+(?:depuis|avec|chez|et|où|ou)\b)",
     r"(?i:\b(?:in|to|from|near|around|dans\s+le|du|vers|au|à|a)\s+)(\d{5})(?!\d|[.,:/-]\d|\s*(?i:\$|€|dollars?|euros?|km|kms|people|personnes|habitants|ans|years|fois|times|hours|heures|mg|ml|m²|pieds|feet|\w*%))",
     r"(?<![\w-])[a-zA-Z]\d[a-zA-Z][ -]?\d[a-zA-Z]\d(?![\w-])",
     # a French département by its number: "ils vivent dans le 93", "elle vient du 13"
