@@ -89,6 +89,7 @@ PROBES: dict[str, list[tuple[str, str]]] = {
         ("fr", "le [[centre de femmes L'Éclaircie]] offre des ateliers"),
         ("fr", "l'[[organisme communautaire La Mèreveille]] l'aide"),
         ("fr", "la [[commission scolaire des Draveurs]] a un protocole"),
+        ("fr", "la [[Maison Secours aux Femmes]] est pleine"),
         ("fr", "elle va à l'école {{du quartier}} depuis lundi"),
         ("fr", "{{le centre de Montréal}} est plein"),
         ("fr", "la {{Régie du logement}} a tranché"),

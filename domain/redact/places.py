@@ -95,7 +95,7 @@ def organizations(tokens: list[Token], text: str, lex: Lexicon) -> list[Span]:
             while j < n and tokens[j].key in ORG_DESCRIPTORS and j - i <= 7 and _gap_ok(text, tokens[j - 1], tokens[j], elision=True):
                 j += 1
             k = j
-            while k < n and (tokens[k].cap or tokens[k].upper or tokens[k].key in ("de", "du", "des", "en", "pour", "et") and k > j) \
+            while k < n and (tokens[k].cap or tokens[k].upper or tokens[k].key in ("de", "du", "des", "en", "pour", "et", "aux", "au") and k > j) \
                     and _gap_ok(text, tokens[k - 1], tokens[k], elision=True) and not tokens[k].sent_start and k - j < 4 \
                     and tokens[k].key not in lex.keep:
                 k += 1
