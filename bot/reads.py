@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable
 
+from datetime import datetime
+
 from storage import communities as q
-from storage.models import Community, CommunityRole
+from storage import workshops
+from storage.models import Community, CommunityLink, CommunityRole, Workshop
 
 
 class _Cache:
-    def __init__(self, model: type):
-        self.model = model
+    def __init__(self, *models: type):
+        self.models = set(models)
         self.values: dict[Any, Any] = {}
         self.version = 0
 
@@ -39,10 +42,11 @@ class Reads:
     def __init__(self) -> None:
         self._communities = _Cache(Community)
         self._roles = _Cache(CommunityRole)
+        self._status = _Cache(Community, CommunityLink, Workshop)  # what `!cop status` shows
 
     def committed(self, models: set[type]) -> None:
-        for cache in (self._communities, self._roles):
-            if cache.model in models:
+        for cache in (self._communities, self._roles, self._status):
+            if cache.models & models:
                 cache.clear()
 
     async def community_of(self, db: Any, room_id: str) -> Community | None:
@@ -60,3 +64,17 @@ class Reads:
                 return frozenset(await q.roles_granted(session, community_id, user_id))
 
         return await self._roles.get((community_id, user_id), load)
+
+
+    async def status_parts(self, db: Any, community_id: int) -> tuple[tuple[str, ...], tuple[str, ...],
+                                                                      tuple[tuple[int, datetime], ...]]:
+        """`!cop status`'s facts: the parents' and children's slugs, and the planned workshops as
+        (number, start). The command then needs no query (bench: it was the slowest answer)."""
+        async def load():
+            async with db() as session:
+                parents, children = await q.links(session, community_id)
+                series = await workshops.series(session, community_id)
+            return (tuple(p.slug for p in parents), tuple(c.slug for c in children),
+                    tuple((w.number, w.starts_at) for w in series if w.state == "planned"))
+
+        return await self._status.get(community_id, load)

@@ -15,9 +15,7 @@ from bot.text import Text
 from domain.slugs import slugify
 from domain.timefmt import local
 from bot.workshops import texts
-from bot.workshops.series import next_workshop
 from storage import communities as q
-from storage import workshops
 from storage.models import Community, CommunityLink, CommunityRole, StageChange
 
 USER_ID = re.compile(r"^@[^\s:]+:\S+$")
@@ -113,9 +111,9 @@ async def list_roles(ctx) -> None:
 @command("status", checks=[anyone_in_community], scope="room")
 async def status(ctx) -> None:
     c = ctx.community
-    async with ctx.services.db() as session:
-        parents, children = await q.links(session, c.id)
-        upcoming = next_workshop(await workshops.series(session, c.id), ctx.services.clock.now())
+    parents, children, planned = await ctx.services.reads.status_parts(ctx.services.db, c.id)
+    now = ctx.services.clock.now()
+    upcoming = next(((number, at) for number, at in planned if at > now), None)
     room = ctx.services.rooms(ctx.room_id)
     state = ctx.t("community.closed_on", when=local(c.closed_at, c.timezone)).plain if c.closed_at else \
         ctx.t("community.open").plain
@@ -123,10 +121,10 @@ async def status(ctx) -> None:
         "community.status", name=c.name, slug=c.slug, state=state,
         stage=ctx.t(f"stage.{c.stage}.name").plain, since=local(c.stage_since, c.timezone),
         members=len(room.joined_members()) if room else 0,
-        parents=", ".join(p.slug for p in parents) or "-",
-        children=", ".join(k.slug for k in children) or "-",
-        next=ctx.t("community.next_workshop", number=upcoming.number,
-                   when=texts.when(ctx.t, upcoming.starts_at, c.timezone)).plain if upcoming and not c.closed_at
+        parents=", ".join(parents) or "-",
+        children=", ".join(children) or "-",
+        next=ctx.t("community.next_workshop", number=upcoming[0],
+                   when=texts.when(ctx.t, upcoming[1], c.timezone)).plain if upcoming and not c.closed_at
         else ctx.t("community.nothing_scheduled").plain,
     ) + _settings_text(ctx))
 
