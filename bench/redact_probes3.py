@@ -119,10 +119,5 @@ PROBES: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def main() -> int:
-    redact_probes.PROBES = PROBES
-    return redact_probes.main()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(redact_probes.main(PROBES))
