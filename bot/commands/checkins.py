@@ -17,7 +17,7 @@ from bot.framework import BadArgument, CheckFailure, command
 from bot.keys import impact_key
 from bot.membership import communities_of
 from bot.roles import facilitator_only
-from domain import redact
+from bot.scrubbing import scrubbed
 from bot.dialogs import Entry, converse
 from domain.checkins import CANCELLED, DONE, CheckinError, parse_tags, start, step, takes_text, trend
 from domain.dialog import Reply
@@ -31,9 +31,9 @@ MAX_IMPACT_CHARS = 2000
 
 
 def _scrub(ctx):
-    """Scrubbed (which also drops the invisible format characters, see redact.normalise)."""
-    label = lambda kind: "[" + ctx.t(f"redact.{kind}").plain + "]"  # noqa: E731
-    return lambda text: redact.scrub(text, ctx.lang).render(label)
+    """The story or impact as stored: scrubbed, labels in the member's language."""
+    catalogue, lang = ctx.services.catalogue, ctx.lang
+    return lambda text: scrubbed(catalogue, lang, text)[0]
 
 
 def _me(ctx) -> str:

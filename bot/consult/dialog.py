@@ -12,6 +12,7 @@ import asyncio
 import logging
 import secrets
 from datetime import datetime, timedelta, timezone
+from typing import Callable
 
 from bot.consult.janitor import answer_and_forget, redact_member_message
 from bot.consult.limits import MAX_PREVIEWS_PER_MINUTE
@@ -20,7 +21,7 @@ from bot.consult.posting import PROVIDER, categories_text, redact_draft
 from bot.dialogs import Entry, converse
 from bot.framework import CheckFailure
 from bot.membership import communities_of
-from domain import redact
+from bot.scrubbing import scrubbed
 from domain.consult import hash_code, new_code, new_label
 from domain.consult_dialog import CANCELLED, FOLLOWUP, SENDING, Place, Scrub, step, takes_text
 from domain.consult_status import Status
@@ -39,22 +40,29 @@ def place_of(community: Community) -> Place:
     return Place(community.id, community.slug, community.name, community.language)
 
 
-def scrubber(ctx) -> Scrub:
-    """Scrub under the per-member preview limit; labels in the draft's language."""
-    limits, sender, catalogue = ctx.services.limits, ctx.sender, ctx.services.catalogue
-
+def _scrubber(catalogue, may_preview: bool) -> Scrub:
+    """Scrub unless the member is over the preview limit (decided before, on the event loop)."""
     def scrub(text: str, lang: str) -> tuple[str, int]:
-        if not limits.may_preview(sender):
+        if not may_preview:
             raise InputError("consult.too_many_previews", limit=MAX_PREVIEWS_PER_MINUTE)
-        found = redact.scrub(text, lang)
-        return found.render(lambda kind: "[" + catalogue.plain(lang, f"redact.{kind}") + "]"), len(found.replacements)
+        return scrubbed(catalogue, lang, text)
     return scrub
 
 
-async def begin(ctx, reply_of) -> None:
-    """Open a new dialog with the Reply that `reply_of(scrub)` makes (a domain start function,
-    run off the event loop: it may scrub). One left open in this DM is cleaned up first."""
-    reply = await asyncio.to_thread(reply_of, scrubber(ctx))
+async def _off_loop(ctx, make_reply: Callable[[Scrub], Reply]) -> Reply:
+    """A step of the dialog in a worker thread, as it may scrub; a preview it made is counted
+    here, on the event loop, so the limits are never touched from the thread."""
+    limits = ctx.services.limits
+    reply = await asyncio.to_thread(make_reply, _scrubber(ctx.services.catalogue, limits.may_preview(ctx.sender)))
+    if reply.key in PREVIEWS:
+        limits.previewed(ctx.sender)
+    return reply
+
+
+async def begin(ctx, reply_of: Callable[[Scrub], Reply]) -> None:
+    """Open a new dialog with the Reply that `reply_of(scrub)` makes (a domain start function).
+    One left open in this DM is cleaned up first."""
+    reply = await _off_loop(ctx, reply_of)
     s = ctx.services
     old = s.consult_desk.drop(ctx.room_id, ctx.sender)
     if old is not None:
@@ -80,7 +88,7 @@ async def intercept(ctx, text: str) -> bool:
 
 
 async def _step(ctx, entry: Entry, text: str) -> Reply:
-    return await asyncio.to_thread(step, entry.draft, text, scrub=scrubber(ctx))
+    return await _off_loop(ctx, lambda scrub: step(entry.draft, text, scrub=scrub))
 
 
 def _text(ctx, reply: Reply):

@@ -53,14 +53,14 @@ class Limits:
         return len(self._failures[key]) >= self.max_attempts
 
     def may_preview(self, user_id: str) -> bool:
-        """Count one preview; False (and not counted) past MAX_PREVIEWS_PER_MINUTE."""
+        """Fewer than MAX_PREVIEWS_PER_MINUTE previews in the last minute."""
         key = self._key(user_id)
         minute_ago = self.clock.now() - timedelta(minutes=1)
         recent = self._previews[key] = [t for t in self._previews[key] if t > minute_ago]
-        if len(recent) >= MAX_PREVIEWS_PER_MINUTE:
-            return False
-        recent.append(self.clock.now())
-        return True
+        return len(recent) < MAX_PREVIEWS_PER_MINUTE
+
+    def previewed(self, user_id: str) -> None:
+        self._previews[self._key(user_id)].append(self.clock.now())
 
     def failed_attempt(self, user_id: str) -> None:
         self._failures[self._key(user_id)].append(self.clock.now())
