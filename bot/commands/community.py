@@ -15,6 +15,7 @@ from bot.text import Text
 from domain.slugs import slugify
 from domain.timefmt import local
 from bot.workshops import texts
+from bot.workshops.series import next_workshop
 from storage import communities as q
 from storage.models import Community, CommunityLink, CommunityRole, StageChange
 
@@ -111,9 +112,8 @@ async def list_roles(ctx) -> None:
 @command("status", checks=[anyone_in_community], scope="room")
 async def status(ctx) -> None:
     c = ctx.community
-    parents, children, planned = await ctx.services.reads.status_parts(ctx.services.db, c.id)
-    now = ctx.services.clock.now()
-    upcoming = next(((number, at) for number, at in planned if at > now), None)
+    parents, children, series = await ctx.services.reads.status_parts(ctx.services.db, c.id)
+    upcoming = next_workshop(series, ctx.services.clock.now())
     room = ctx.services.rooms(ctx.room_id)
     state = ctx.t("community.closed_on", when=local(c.closed_at, c.timezone)).plain if c.closed_at else \
         ctx.t("community.open").plain
@@ -123,8 +123,8 @@ async def status(ctx) -> None:
         members=len(room.joined_members()) if room else 0,
         parents=", ".join(parents) or "-",
         children=", ".join(children) or "-",
-        next=ctx.t("community.next_workshop", number=upcoming[0],
-                   when=texts.when(ctx.t, upcoming[1], c.timezone)).plain if upcoming and not c.closed_at
+        next=ctx.t("community.next_workshop", number=upcoming.number,
+                   when=texts.when(ctx.t, upcoming.starts_at, c.timezone)).plain if upcoming and not c.closed_at
         else ctx.t("community.nothing_scheduled").plain,
     ) + _settings_text(ctx))
 
